@@ -1,0 +1,138 @@
+# Chalk: build, run and test.
+#
+#   make [all]            build Image/chalk.iso (first-fit heap)
+#   make all mm=buddy     the same with the buddy heap
+#   make run / debug      boot in QEMU (./run.sh, ./run.sh -d)
+#   make test             host unit tests, then in-QEMU tests for both heaps
+#   make clean
+#
+# Objects live in build/<mm>/, so switching mm never mixes objects of two
+# builds; Image/chalk.iso is relinked whenever the selected mm changes.
+
+VERSION := 0.1.0
+MM_VALID := buddy firstfit
+mm ?= firstfit
+ifeq ($(filter $(mm),$(MM_VALID)),)
+$(error unknown mm '$(mm)': use mm=buddy or mm=firstfit)
+endif
+
+include toolchain/toolchain.mk
+
+BUILD  := build/$(mm)
+ISO    := Image/chalk.iso
+KERNEL := $(BUILD)/kernel.elf
+
+KERNEL_C   := $(filter-out kernel/mm/heap_%.c,$(shell find kernel -name '*.c')) kernel/mm/heap_$(mm).c
+KERNEL_ASM := $(shell find kernel -name '*.asm') bootloader/multiboot2.asm bootloader/boot.asm
+FONT_PSF   := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font.o
+
+# Remember which mm the ISO was built from; the file changes only on a switch.
+MM_STAMP := build/selected-mm
+$(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
+
+.PHONY: all iso run debug bochs test test-images unit-tests clean deps
+.DEFAULT_GOAL := all
+
+all: $(ISO)
+
+# Tools are checked once per make run (quick when all is present).
+deps:
+	@toolchain/check-deps.sh
+
+$(BUILD)/%.o: %.c toolchain/toolchain.mk | deps
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -DCHALK_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(BUILD)/%.o: %.asm | deps
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+
+$(BUILD)/font.c: toolchain/mkfont.py | deps
+	@mkdir -p $(@D)
+	python3 toolchain/mkfont.py $(FONT_PSF) $@
+
+$(BUILD)/font.o: $(BUILD)/font.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# Two links: the first finds where every function lands, the second embeds
+# the symbol table built from it (see toolchain/mksyms.py). The check after
+# the second link proves the table matches the final image.
+$(BUILD)/kernel.nosyms.elf: $(OBJS) toolchain/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS)
+
+$(BUILD)/ksyms.o: $(BUILD)/kernel.nosyms.elf toolchain/mksyms.py
+	$(NM) -n --defined-only $< | python3 toolchain/mksyms.py $(BUILD)/ksyms.bin
+	$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+		--rename-section .data=.ksyms,alloc,load,readonly,data,contents $(BUILD)/ksyms.bin $@
+
+$(KERNEL): $(BUILD)/kernel.nosyms.elf $(BUILD)/ksyms.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
+	@$(NM) -n --defined-only $@ | python3 toolchain/mksyms.py $(BUILD)/ksyms.check
+	@cmp -s $(BUILD)/ksyms.bin $(BUILD)/ksyms.check || \
+		{ echo "ksyms: symbol table does not match the final link"; rm -f $@; exit 1; }
+	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no multiboot2 header"; rm -f $@; exit 1; }
+
+# mkiso.sh TREE ISO KERNEL [EXTRA-CMDLINE]: the ISO tree and grub-mkrescue.
+# Each mm keeps its own image; Image/ holds the one selected last.
+$(BUILD)/chalk.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+	toolchain/mkiso.sh $(BUILD)/iso $@ $(KERNEL)
+
+$(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
+	cp $(BUILD)/chalk.iso $@
+	cp $(KERNEL) Image/kernel.elf
+	@echo "Built $@ (mm=$(mm))"
+
+iso: $(ISO)
+
+# Images for the in-QEMU tests: the same kernel with a test command line.
+$(BUILD)/selftest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+	toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff"
+
+$(BUILD)/panictest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+	toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff"
+
+test-images: $(BUILD)/chalk.iso $(BUILD)/selftest.iso $(BUILD)/panictest.iso
+
+run: all
+	./run.sh mm=$(mm)
+
+debug: all
+	./run.sh -d mm=$(mm)
+
+bochs: all
+	./run.sh bochs mm=$(mm)
+
+# --- tests -------------------------------------------------------------------
+
+UNIT := build/unit
+UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit $(UNIT)/test_frame \
+	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline
+CMOCKA_LIBS := -lcmocka
+
+$(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+
+$(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps
+$(UNIT)/test_format: tests/unit/test_format.c kernel/lib/format.c kernel/lib/format.h | deps
+$(UNIT)/test_ringbuf: tests/unit/test_ringbuf.c kernel/lib/ringbuf.c kernel/lib/ringbuf.h | deps
+$(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boot/bootinfo.h | deps
+$(UNIT)/test_frame $(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline:
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+
+unit-tests: $(UNIT_TESTS)
+
+# make test builds every variant first (each in its own make, since mm is
+# fixed per run), then one runner executes everything and prints the total.
+test: unit-tests
+	$(MAKE) --no-print-directory mm=buddy test-images
+	$(MAKE) --no-print-directory mm=firstfit test-images
+	$(MAKE) --no-print-directory all
+	$(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
+
+clean:
+	rm -rf build Image/chalk.iso Image/kernel.elf
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,177 @@
+/*
+ * The IDT and the C side of every interrupt.
+ *
+ * trap_entry.asm turns each vector into a call of trap_dispatch with the
+ * saved registers. Dispatch is a table lookup: drivers and subsystems
+ * register a handler per vector. What has no handler is an error: an
+ * unexpected exception in the kernel is a kernel bug, so it panics with the
+ * registers and a backtrace.
+ */
+#include "arch/x86_64/trap.h"
+
+#include "arch/x86_64/backtrace.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/pic.h"
+#include "lib/kprintf.h"
+#include "lib/panic.h"
+
+#include <stddef.h>
+
+#define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3      0x60 /* reachable with int n from ring 3 */
+
+struct idt_gate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __attribute__((packed));
+
+struct idt_pointer {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+extern const uint64_t trap_stubs[NUM_VECTORS];
+
+static struct idt_gate idt[NUM_VECTORS];
+static trap_handler_t handlers[NUM_VECTORS];
+
+static const char *const exception_names[32] = {
+    [0] = "Divide Error (#DE)",
+    [1] = "Debug (#DB)",
+    [2] = "Non-Maskable Interrupt",
+    [3] = "Breakpoint (#BP)",
+    [4] = "Overflow (#OF)",
+    [5] = "Bound Range Exceeded (#BR)",
+    [6] = "Invalid Opcode (#UD)",
+    [7] = "Device Not Available (#NM)",
+    [8] = "Double Fault (#DF)",
+    [9] = "Coprocessor Segment Overrun",
+    [10] = "Invalid TSS (#TS)",
+    [11] = "Segment Not Present (#NP)",
+    [12] = "Stack-Segment Fault (#SS)",
+    [13] = "General Protection Fault (#GP)",
+    [14] = "Page Fault (#PF)",
+    [15] = "Reserved 15",
+    [16] = "x87 Floating-Point Error (#MF)",
+    [17] = "Alignment Check (#AC)",
+    [18] = "Machine Check (#MC)",
+    [19] = "SIMD Floating-Point Exception (#XM)",
+    [20] = "Virtualization Exception (#VE)",
+    [21] = "Control Protection Exception (#CP)",
+    [22] = "Reserved 22",
+    [23] = "Reserved 23",
+    [24] = "Reserved 24",
+    [25] = "Reserved 25",
+    [26] = "Reserved 26",
+    [27] = "Reserved 27",
+    [28] = "Hypervisor Injection Exception (#HV)",
+    [29] = "VMM Communication Exception (#VC)",
+    [30] = "Security Exception (#SX)",
+    [31] = "Reserved 31",
+};
+
+const char *trap_exception_name(unsigned vector)
+{
+    return vector < 32 ? exception_names[vector] : NULL;
+}
+
+static void set_gate(unsigned vector, uint64_t handler, uint8_t type_attr, uint8_t ist)
+{
+    idt[vector] = (struct idt_gate){
+        .offset_low = handler & 0xFFFF,
+        .selector = SEL_KERNEL_CODE,
+        .ist = ist,
+        .type_attr = type_attr,
+        .offset_mid = (handler >> 16) & 0xFFFF,
+        .offset_high = handler >> 32,
+    };
+}
+
+void trap_init(void)
+{
+    for (unsigned v = 0; v < NUM_VECTORS; v++)
+        set_gate(v, trap_stubs[v], GATE_INTERRUPT, 0);
+
+    /* These must work even when the current stack is the problem. */
+    set_gate(VEC_DOUBLE_FAULT, trap_stubs[VEC_DOUBLE_FAULT], GATE_INTERRUPT, IST_DOUBLE_FAULT);
+    set_gate(VEC_NMI, trap_stubs[VEC_NMI], GATE_INTERRUPT, IST_NMI);
+    set_gate(VEC_MACHINE_CHECK, trap_stubs[VEC_MACHINE_CHECK], GATE_INTERRUPT, IST_MACHINE_CHECK);
+    /* int3 and int 0x80 from user code must reach us, not raise #GP. */
+    set_gate(VEC_BREAKPOINT, trap_stubs[VEC_BREAKPOINT], GATE_INTERRUPT | GATE_DPL3, 0);
+    set_gate(VEC_SYSCALL, trap_stubs[VEC_SYSCALL], GATE_INTERRUPT | GATE_DPL3, 0);
+
+    struct idt_pointer pointer = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
+void trap_set_handler(unsigned vector, trap_handler_t handler)
+{
+    if (vector < NUM_VECTORS)
+        handlers[vector] = handler;
+}
+
+/* Decodes a page-fault error code (Intel SDM 3A, 4.7). */
+static void print_page_fault_cause(uint64_t error)
+{
+    kprintf("  cause: %s %s in %s mode%s%s\n", error & 1 ? "protection violation on" : "non-present page on",
+            error & 16 ? "instruction fetch" : (error & 2 ? "write" : "read"),
+            error & 4 ? "user" : "kernel", error & 8 ? ", reserved bit set" : "",
+            error & 32 ? ", protection key" : "");
+}
+
+void trap_dump_frame(const struct trap_frame *f)
+{
+    kprintf("  rip %p  rsp %p  rflags %p\n", (void *)f->rip, (void *)f->rsp, (void *)f->rflags);
+    kprintf("  rax %p  rbx %p  rcx %p\n", (void *)f->rax, (void *)f->rbx, (void *)f->rcx);
+    kprintf("  rdx %p  rsi %p  rdi %p\n", (void *)f->rdx, (void *)f->rsi, (void *)f->rdi);
+    kprintf("  rbp %p  r8  %p  r9  %p\n", (void *)f->rbp, (void *)f->r8, (void *)f->r9);
+    kprintf("  r10 %p  r11 %p  r12 %p\n", (void *)f->r10, (void *)f->r11, (void *)f->r12);
+    kprintf("  r13 %p  r14 %p  r15 %p\n", (void *)f->r13, (void *)f->r14, (void *)f->r15);
+    kprintf("  cs %#lx  ss %#lx  cr3 %p\n", f->cs, f->ss, (void *)read_cr3());
+}
+
+/* An exception nobody handles: in the kernel, a bug. Never returns. */
+static void unhandled_exception(struct trap_frame *f)
+{
+    panic_begin();
+    kprintf("PANIC: %s in %s mode, error code %#lx\n", exception_names[f->vector],
+            trap_from_user(f) ? "user" : "kernel", f->error_code);
+    if (f->vector == VEC_PAGE_FAULT) {
+        kprintf("  cr2 %p (faulting address)\n", (void *)read_cr2());
+        print_page_fault_cause(f->error_code);
+    }
+    trap_dump_frame(f);
+    backtrace_print(f->rip, f->rbp);
+    panic_end();
+}
+
+static void dispatch_irq(struct trap_frame *f)
+{
+    unsigned irq = f->vector - VEC_IRQ_BASE;
+    if (pic_is_spurious(irq))
+        return;
+    if (handlers[f->vector])
+        handlers[f->vector](f);
+    pic_send_eoi(irq);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + 16) {
+        dispatch_irq(f);
+        return;
+    }
+    if (handlers[f->vector]) {
+        handlers[f->vector](f);
+        return;
+    }
+    if (f->vector < 32)
+        unhandled_exception(f);
+    kprintf("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+}

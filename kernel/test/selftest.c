@@ -1,0 +1,232 @@
+/*
+ * The self-tests check the subsystems on the real (or emulated) machine,
+ * complementing the host unit tests, which check the same allocators' logic
+ * but cannot see paging, interrupts or devices.
+ */
+#include "test/selftest.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
+#include "drivers/acpi.h"
+#include "drivers/console.h"
+#include "drivers/keyboard.h"
+#include "drivers/screen.h"
+#include "drivers/timer.h"
+#include "lib/format.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/memlayout.h"
+#include "mm/mm.h"
+
+/* A test returns NULL on success or a short reason for the failure. */
+typedef const char *(*selftest_fn)(const struct boot_info *info);
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            return #cond;                                                                          \
+    } while (0)
+
+#define FRAME_TEST_COUNT 256
+
+static bool overlaps(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_end)
+{
+    return a < b_end && b < a + a_len;
+}
+
+/* Frames must be fresh, aligned, distinct, and never what the boot left us. */
+static const char *test_frames(const struct boot_info *info)
+{
+    static uint64_t got[FRAME_TEST_COUNT];
+    struct frame_stats before, after;
+    mm_frame_stats(&before);
+
+    for (int i = 0; i < FRAME_TEST_COUNT; i++) {
+        got[i] = mm_alloc_frame();
+        CHECK(got[i] != 0 && got[i] % 4096 == 0);
+        CHECK(*(uint64_t *)phys_to_virt(got[i]) == 0); /* handed out zeroed */
+        CHECK(!overlaps(got[i], 4096, 0, 1 << 20));
+        CHECK(!overlaps(got[i], 4096, (uint64_t)__kernel_phys_start,
+                        (uint64_t)__kernel_phys_end));
+        CHECK(!overlaps(got[i], 4096, info->info_start, info->info_end));
+        for (unsigned m = 0; m < info->module_count; m++)
+            CHECK(!overlaps(got[i], 4096, info->modules[m].start, info->modules[m].end));
+        *(uint64_t *)phys_to_virt(got[i]) = got[i]; /* mark: distinctness below */
+    }
+    for (int i = 0; i < FRAME_TEST_COUNT; i++)
+        CHECK(*(uint64_t *)phys_to_virt(got[i]) == got[i]);
+
+    uint64_t run = mm_alloc_frames(16);
+    CHECK(run != 0);
+    mm_free_frames(run, 16);
+    for (int i = 0; i < FRAME_TEST_COUNT; i++)
+        mm_free_frames(got[i], 1);
+    mm_frame_stats(&after);
+    CHECK(after.free == before.free && after.total == before.total);
+    return NULL;
+}
+
+static const char *test_heap(const struct boot_info *info)
+{
+    (void)info;
+    enum { N = 200 };
+    static uint8_t *blocks[N];
+    static size_t sizes[N];
+    struct heap_stats before, after;
+    mm_kernel_heap_stats(&before);
+
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20; round++) {
+        for (int i = 0; i < N; i++) {
+            seed = seed * 1103515245 + 12345;
+            sizes[i] = 1 + (seed >> 8) % 3000;
+            blocks[i] = kmalloc(sizes[i]);
+            CHECK(blocks[i] != NULL);
+            CHECK(((uint64_t)blocks[i] & (HEAP_ALIGN - 1)) == 0);
+            memset(blocks[i], i & 0xFF, sizes[i]);
+        }
+        for (int i = 0; i < N; i++) {
+            for (size_t b = 0; b < sizes[i]; b++)
+                CHECK(blocks[i][b] == (i & 0xFF));
+            kfree(blocks[i]);
+        }
+    }
+    mm_kernel_heap_stats(&after);
+    CHECK(after.used == before.used && after.free_blocks == before.free_blocks);
+    CHECK(kmalloc((size_t)1 << 62) == NULL); /* exhaustion is NULL, not a crash */
+    return NULL;
+}
+
+static const char *test_bad_free(const struct boot_info *info)
+{
+    (void)info;
+    struct heap_stats before, after;
+    uint8_t *p = kmalloc(64);
+    CHECK(p != NULL);
+    mm_kernel_heap_stats(&before);
+    kprintf("selftest: (two bad-free reports expected)\n");
+    kfree(p + 16); /* interior pointer */
+    kfree(p);
+    kfree(p); /* double free */
+    mm_kernel_heap_stats(&after);
+    CHECK(after.allocations == before.allocations - 1);
+    return NULL;
+}
+
+static volatile int breakpoints_seen;
+
+static void count_breakpoint(struct trap_frame *frame)
+{
+    (void)frame;
+    breakpoints_seen++;
+}
+
+/* An exception routed to a handler returns to the next instruction. */
+static const char *test_exceptions(const struct boot_info *info)
+{
+    (void)info;
+    trap_set_handler(VEC_BREAKPOINT, count_breakpoint);
+    __asm__ volatile("int3");
+    __asm__ volatile("int3");
+    trap_set_handler(VEC_BREAKPOINT, NULL);
+    CHECK(breakpoints_seen == 2);
+    return NULL;
+}
+
+static const char *test_timer(const struct boot_info *info)
+{
+    (void)info;
+    CHECK(interrupts_enabled());
+    uint64_t start = timer_ticks();
+    uint64_t ms = uptime_ms();
+    timer_wait_ms(50);
+    CHECK(timer_ticks() - start >= 50 * TIMER_HZ / 1000 - 1);
+    CHECK(uptime_ms() - ms >= 50);
+    return NULL;
+}
+
+static const char *test_format(const struct boot_info *info)
+{
+    (void)info;
+    char buf[64];
+    ksnprintf(buf, sizeof(buf), "%d|%5u|%-3x|%05X|%s|%c|%%", -42, 7u, 0xau, 0xbeefu, "ok", 'z');
+    CHECK(strcmp(buf, "-42|    7|a  |0BEEF|ok|z|%") == 0);
+    ksnprintf(buf, sizeof(buf), "%p %lld", (void *)0xffffffff80100000ULL, -9000000000LL);
+    CHECK(strcmp(buf, "0xffffffff80100000 -9000000000") == 0);
+    return NULL;
+}
+
+/* Scancodes in, characters out: shift, ctrl and an arrow key. */
+static const char *test_keyboard(const struct boot_info *info)
+{
+    (void)info;
+    static const uint8_t codes[] = {0x1E, 0x2A, 0x1E, 0xAA, 0x1D, 0x2E, 0x9D, 0xE0, 0x48, 0x1C};
+    static const char expect[] = {'a', 'A', CTRL('c'), '\033', '[', 'A', '\n'};
+    char c;
+    while (console_try_getc(&c))
+        ;
+    for (unsigned i = 0; i < sizeof(codes); i++)
+        keyboard_handle_scancode(codes[i]);
+    for (unsigned i = 0; i < sizeof(expect); i++) {
+        CHECK(console_try_getc(&c));
+        CHECK(c == expect[i]);
+    }
+    CHECK(!console_try_getc(&c));
+    return NULL;
+}
+
+/* Both console devices: serial carried this line; the screen must show it. */
+static const char *test_console(const struct boot_info *info)
+{
+    if (info->framebuffer.kind == FRAMEBUFFER_NONE || screen_rows() == 0)
+        return NULL; /* no screen to check: serial alone */
+    static const char marker[] = "selftest: console marker 7Q";
+    kprintf("%s\n", marker);
+    /* The marker is on the row above the cursor's, which may have scrolled. */
+    for (unsigned row = 0; row < screen_rows(); row++) {
+        unsigned col = 0;
+        while (col < sizeof(marker) - 1 && screen_char_at(col, row) == marker[col])
+            col++;
+        if (col == sizeof(marker) - 1)
+            return NULL;
+    }
+    return "marker not found on the screen";
+}
+
+static const struct {
+    const char *name;
+    selftest_fn fn;
+} tests[] = {
+    {"frames", test_frames},         {"heap", test_heap},   {"bad-free", test_bad_free},
+    {"exceptions", test_exceptions}, {"timer", test_timer}, {"format", test_format},
+    {"keyboard", test_keyboard},     {"console", test_console},
+};
+
+void selftest_run(const struct boot_info *info)
+{
+    unsigned passed = 0, failed = 0;
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        const char *reason = tests[i].fn(info);
+        if (reason) {
+            failed++;
+            kprintf("selftest: %s: " ANSI_RED "FAILED (%s)" ANSI_RESET "\n", tests[i].name,
+                    reason);
+        } else {
+            passed++;
+            kprintf("selftest: %s: ok\n", tests[i].name);
+        }
+    }
+    kprintf("selftest: %u passed, %u failed\n", passed, failed);
+    kprintf("selftest: powering off\n");
+    acpi_poweroff();
+    kprintf("selftest: ACPI power-off failed\n");
+    for (;;)
+        cpu_halt();
+}
+
+void selftest_trigger_page_fault(void)
+{
+    kprintf("panictest: writing to unmapped address 0xdead000\n");
+    *(volatile uint64_t *)0xdead000 = 1;
+    __builtin_unreachable();
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything Chalk needs to build, run and test, with apt-get.
+# Idempotent: when every package is already present it only checks and exits.
+#   toolchain/deps.sh          install what is missing
+#   toolchain/deps.sh --check  only list what is missing (exit 1 if anything is)
+set -euo pipefail
+
+PACKAGES=(
+	gcc make binutils nasm                      # compiler, assembler
+	grub-common grub-pc-bin grub-efi-amd64-bin  # grub-mkrescue, BIOS and UEFI GRUB
+	xorriso mtools                              # ISO and EFI image tools for grub-mkrescue
+	qemu-system-x86 ovmf                        # emulator and UEFI firmware
+	bochs bochsbios vgabios bochs-x             # ./run.sh bochs (rfb display is built in)
+	console-setup-linux gzip                    # PSF console font for the framebuffer console
+	python3 python3-pexpect                     # in-QEMU test harness
+	libcmocka-dev pkg-config                    # host unit tests
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+if [ "${1:-}" = "--check" ]; then
+	echo "missing packages: ${missing[*]}"
+	exit 1
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: apt-get not found; install these packages by hand: ${missing[*]}" >&2
+	exit 1
+fi
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
