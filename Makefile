@@ -18,6 +18,15 @@ endif
 
 include toolchain/toolchain.mk
 
+# Quiet by default ("CC file"); make V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
 BUILD  := build/$(mm)
 ISO    := Image/chalk.iso
 KERNEL := $(BUILD)/kernel.elf
@@ -42,32 +51,39 @@ deps:
 
 $(BUILD)/%.o: %.c toolchain/toolchain.mk | deps
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -DCHALK_VERSION='"$(VERSION)"' -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DCHALK_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/%.o: %.asm | deps
 	@mkdir -p $(@D)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+	$(call say,NASM,$<)
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
 
 $(BUILD)/font.c: toolchain/mkfont.py | deps
 	@mkdir -p $(@D)
-	python3 toolchain/mkfont.py $(FONT_PSF) $@
+	$(call say,FONT,$@)
+	$(Q)python3 toolchain/mkfont.py $(FONT_PSF) $@
 
 $(BUILD)/font.o: $(BUILD)/font.c
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 # Two links: the first finds where every function lands, the second embeds
 # the symbol table built from it (see toolchain/mksyms.py). The check after
 # the second link proves the table matches the final image.
 $(BUILD)/kernel.nosyms.elf: $(OBJS) toolchain/kernel.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS)
 
 $(BUILD)/ksyms.o: $(BUILD)/kernel.nosyms.elf toolchain/mksyms.py
-	$(NM) -n --defined-only $< | python3 toolchain/mksyms.py $(BUILD)/ksyms.bin
-	$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+	$(call say,KSYMS,$@)
+	$(Q)$(NM) -n --defined-only $< | python3 toolchain/mksyms.py $(BUILD)/ksyms.bin
+	$(Q)$(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
 		--rename-section .data=.ksyms,alloc,load,readonly,data,contents $(BUILD)/ksyms.bin $@
 
 $(KERNEL): $(BUILD)/kernel.nosyms.elf $(BUILD)/ksyms.o
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
 	@$(NM) -n --defined-only $@ | python3 toolchain/mksyms.py $(BUILD)/ksyms.check
 	@cmp -s $(BUILD)/ksyms.bin $(BUILD)/ksyms.check || \
 		{ echo "ksyms: symbol table does not match the final link"; rm -f $@; exit 1; }
@@ -76,21 +92,24 @@ $(KERNEL): $(BUILD)/kernel.nosyms.elf $(BUILD)/ksyms.o
 # mkiso.sh TREE ISO KERNEL [EXTRA-CMDLINE]: the ISO tree and grub-mkrescue.
 # Each mm keeps its own image; Image/ holds the one selected last.
 $(BUILD)/chalk.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
-	toolchain/mkiso.sh $(BUILD)/iso $@ $(KERNEL)
+	$(call say,ISO,$@)
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso $@ $(KERNEL)
 
 $(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
-	cp $(BUILD)/chalk.iso $@
-	cp $(KERNEL) Image/kernel.elf
+	$(Q)cp $(BUILD)/chalk.iso $@
+	$(Q)cp $(KERNEL) Image/kernel.elf
 	@echo "Built $@ (mm=$(mm))"
 
 iso: $(ISO)
 
 # Images for the in-QEMU tests: the same kernel with a test command line.
 $(BUILD)/selftest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
-	toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff"
+	$(call say,ISO,$@)
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff"
 
 $(BUILD)/panictest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
-	toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff"
+	$(call say,ISO,$@)
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff"
 
 test-images: $(BUILD)/chalk.iso $(BUILD)/selftest.iso $(BUILD)/panictest.iso
 
@@ -112,7 +131,8 @@ CMOCKA_LIBS := -lcmocka
 
 $(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
 
 $(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps
 $(UNIT)/test_format: tests/unit/test_format.c kernel/lib/format.c kernel/lib/format.h | deps
@@ -120,7 +140,8 @@ $(UNIT)/test_ringbuf: tests/unit/test_ringbuf.c kernel/lib/ringbuf.c kernel/lib/
 $(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boot/bootinfo.h | deps
 $(UNIT)/test_frame $(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline:
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
 
 unit-tests: $(UNIT_TESTS)
 

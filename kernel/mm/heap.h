@@ -45,7 +45,8 @@ extern const char heap_manager_name[];
 /*
  * Builds a heap over [base, base + size) and returns it, or NULL when the
  * region is too small to hold the bookkeeping and one block. base need not be
- * aligned; the heap aligns internally.
+ * aligned; the heap aligns internally. NULL base or a region that wraps
+ * past the end of the address space also give NULL.
  */
 struct heap *heap_init(void *base, size_t size);
 
@@ -66,7 +67,7 @@ void heap_stats(const struct heap *heap, struct heap_stats *stats);
 
 /*
  * Walks every block and free list and checks the implementation's invariants
- * (free lists sorted/linked both ways, no overlap, sizes add up to total,
+ * (free lists linked both ways, no overlap, sizes add up to total,
  * no two free neighbours left uncoalesced, ...). Returns true when all hold.
  * Costs O(n); meant for tests and debug builds.
  */

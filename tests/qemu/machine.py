@@ -1,0 +1,117 @@
+"""Drive a Chalk machine in QEMU over its serial console.
+
+A Machine starts QEMU headless with COM1 on a pseudo-terminal that pexpect
+reads and writes. Every wait has a timeout, and QEMU is always ended: by the
+kernel powering off (ACPI), or by close(), which the context manager calls
+even when a test fails.
+
+    with Machine(iso, name="boot-cdrom-buddy") as m:
+        m.expect("chalk-monitor> ")
+        m.command("mem")
+        ...
+"""
+import os
+import re
+import shutil
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+BOOT_TIMEOUT = 60  # TCG on a busy CI machine; a BIOS boot usually takes ~1 s
+PROMPT = "chalk-monitor> "
+
+
+class TestFailure(Exception):
+    """A check failed; the message says what was expected and what was seen."""
+
+
+def media_args(iso, media):
+    """QEMU arguments that attach the image as the given kind of boot device."""
+    if media == "cdrom":
+        return ["-drive", f"file={iso},media=cdrom,if=ide,readonly=on", "-boot", "order=d"]
+    if media == "disk":
+        return ["-drive", f"file={iso},format=raw,if=ide,snapshot=on", "-boot", "order=c"]
+    if media == "usb":
+        return ["-device", "qemu-xhci",
+                "-drive", f"if=none,id=stick,format=raw,file={iso},snapshot=on",
+                "-device", "usb-storage,drive=stick,bootindex=0"]
+    raise ValueError(f"unknown media {media!r}")
+
+
+def firmware_args(firmware, name):
+    if firmware == "bios":
+        return []
+    if firmware == "uefi":
+        vars_copy = os.path.join(LOG_DIR, f"{name}.ovmf-vars.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        return ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    raise ValueError(f"unknown firmware {firmware!r}")
+
+
+class Machine:
+    def __init__(self, iso, name, media="cdrom", firmware="bios", memory="256M", extra=()):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.name = name
+        self.log_path = os.path.join(LOG_DIR, f"{name}.log")
+        args = ["-m", memory, "-display", "none", "-serial", "stdio", "-monitor", "none",
+                "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        args += firmware_args(firmware, name) + media_args(iso, media) + list(extra)
+        self.log = open(self.log_path, "w", encoding="utf-8")
+        self.log.write("qemu-system-x86_64 " + " ".join(args) + "\n")
+        self.child = pexpect.spawn("qemu-system-x86_64", args, encoding="utf-8",
+                                   codec_errors="replace", timeout=BOOT_TIMEOUT)
+        self.child.logfile_read = self.log
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _fail(self, what):
+        tail = self.child.before[-800:] if isinstance(self.child.before, str) else ""
+        raise TestFailure(f"{what}; last output:\n{tail}\n(full log: {self.log_path})")
+
+    def expect(self, pattern, timeout=BOOT_TIMEOUT):
+        """Waits for pattern (a regular expression); returns the match."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self._fail(f"timed out after {timeout} s waiting for {pattern!r}")
+        except pexpect.EOF:
+            self._fail(f"QEMU exited while waiting for {pattern!r}")
+        return self.child.match
+
+    def expect_exact(self, text, timeout=BOOT_TIMEOUT):
+        return self.expect(re.escape(text), timeout)
+
+    def output_until(self, text, timeout=BOOT_TIMEOUT):
+        """Waits for text and returns everything printed before it."""
+        self.expect_exact(text, timeout)
+        return self.child.before
+
+    def command(self, line, prompt=PROMPT, timeout=30):
+        """Types a command line and returns its output up to the next prompt."""
+        self.child.send(line + "\r")
+        self.expect_exact(line, timeout)  # the echo
+        return self.output_until(prompt, timeout)
+
+    def wait_exit(self, timeout=30):
+        """Waits for QEMU to exit on its own; returns its exit status."""
+        try:
+            self.child.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self._fail(f"QEMU did not exit within {timeout} s")
+        self.child.close()
+        return self.child.exitstatus
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.child.close(force=True)
+        self.log.close()
