@@ -9,7 +9,7 @@ missing=()
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$1"); }
 need_file() { [ -e "$1" ] || missing+=("$2"); }
 
-for cmd in gcc ld nasm make grub-mkrescue grub-file xorriso mformat qemu-system-x86_64 bochs; do
+for cmd in gcc ld nasm make gdb grub-mkrescue grub-file xorriso mformat qemu-system-x86_64 bochs; do
 	need_cmd "$cmd"
 done
 need_file /usr/lib/grub/i386-pc/multiboot2.mod "grub-pc-bin (BIOS GRUB)"

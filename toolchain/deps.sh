@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	gcc make binutils nasm                      # compiler, assembler
+	gcc make binutils nasm gdb                  # compiler, assembler, debugger
 	grub-common grub-pc-bin grub-efi-amd64-bin  # grub-mkrescue, BIOS and UEFI GRUB
 	xorriso mtools                              # ISO and EFI image tools for grub-mkrescue
 	qemu-system-x86 ovmf                        # emulator and UEFI firmware

@@ -60,8 +60,8 @@ struct boot_info {
     struct boot_module modules[BOOT_MAX_MODULES];
     unsigned module_count;
     struct framebuffer_info framebuffer;
-    uint64_t rsdp;        /* physical address of a copy of the ACPI RSDP, or 0 */
-    uint64_t info_start;  /* where GRUB's information block lies (physical) */
+    uint64_t rsdp;       /* physical address of a copy of the ACPI RSDP, or 0 */
+    uint64_t info_start; /* where GRUB's information block lies (physical) */
     uint64_t info_end;
 };
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 /* Control characters the console input delivers. */
-#define CTRL(c) ((c) & 0x1F)
+#define CTRL(c) ((c)&0x1F)
 
 #define ANSI_RED    "\033[31m"
 #define ANSI_GREEN  "\033[32m"

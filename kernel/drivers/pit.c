@@ -11,9 +11,9 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
 
-#define PIT_INPUT_HZ 1193182ULL
-#define PIT_CHANNEL0 0x40
-#define PIT_COMMAND  0x43
+#define PIT_INPUT_HZ      1193182ULL
+#define PIT_CHANNEL0      0x40
+#define PIT_COMMAND       0x43
 #define PIT_CH0_LOHI_RATE 0x34 /* channel 0, lobyte/hibyte access, mode 2 */
 
 #define DIVISOR ((PIT_INPUT_HZ + TIMER_HZ / 2) / TIMER_HZ)

@@ -10,19 +10,19 @@
 #include "arch/x86_64/trap.h"
 #include "drivers/console.h"
 
-#define COM1 0x3F8
-#define REG_DATA         0 /* with DLAB=1: divisor low byte */
-#define REG_IRQ_ENABLE   1 /* with DLAB=1: divisor high byte */
-#define REG_FIFO_CONTROL 2
-#define REG_LINE_CONTROL 3
+#define COM1              0x3F8
+#define REG_DATA          0 /* with DLAB=1: divisor low byte */
+#define REG_IRQ_ENABLE    1 /* with DLAB=1: divisor high byte */
+#define REG_FIFO_CONTROL  2
+#define REG_LINE_CONTROL  3
 #define REG_MODEM_CONTROL 4
-#define REG_LINE_STATUS  5
-#define REG_SCRATCH      7
+#define REG_LINE_STATUS   5
+#define REG_SCRATCH       7
 
-#define LCR_8N1  0x03
-#define LCR_DLAB 0x80
-#define LSR_DATA_READY 0x01
-#define LSR_TX_EMPTY   0x20
+#define LCR_8N1          0x03
+#define LCR_DLAB         0x80
+#define LSR_DATA_READY   0x01
+#define LSR_TX_EMPTY     0x20
 #define MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the UART's interrupt line */
 #define MCR_LOOPBACK     0x10
 #define IER_DATA_READY   0x01

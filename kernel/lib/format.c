@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 struct spec {
-    bool left;      /* '-' flag */
-    bool zero;      /* '0' flag */
-    bool alt;       /* '#' flag: 0x before non-zero hex */
+    bool left; /* '-' flag */
+    bool zero; /* '0' flag */
+    bool alt;  /* '#' flag: 0x before non-zero hex */
     int width;
-    int length;     /* number of 'l' (or 'z', counted as 2) */
+    int length; /* number of 'l' (or 'z', counted as 2) */
 };
 
 struct output {
@@ -63,8 +63,8 @@ static char *digits(uint64_t value, unsigned base, bool upper, char *end)
     return p;
 }
 
-static void emit_number(struct output *out, const struct spec *spec, uint64_t value,
-                        unsigned base, bool upper, const char *prefix)
+static void emit_number(struct output *out, const struct spec *spec, uint64_t value, unsigned base,
+                        bool upper, const char *prefix)
 {
     char buf[24];
     char *start = digits(value, base, upper, buf + sizeof(buf));

@@ -24,7 +24,7 @@ void panic_set_poweroff(bool poweroff);
 #define KASSERT(cond)                                                                              \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);                    \
+            panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);                     \
     } while (0)
 
 #endif

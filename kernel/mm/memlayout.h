@@ -16,8 +16,8 @@
 
 #include <stdint.h>
 
-#define PAGE_SIZE  4096ULL
-#define PAGE_SHIFT 12
+#define PAGE_SIZE      4096ULL
+#define PAGE_SHIFT     12
 #define HUGE_PAGE_SIZE (2ULL << 20)
 
 #define USER_BASE  0x0000000000001000ULL /* page 0 stays unmapped: NULL faults */
@@ -25,8 +25,8 @@
 #define HHDM_BASE  0xFFFF800000000000ULL
 #define KERNEL_VMA 0xFFFFFFFF80000000ULL
 
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define ALIGN_UP(x, a)   ALIGN_DOWN((x) + (uint64_t)(a) - 1, (a))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define ALIGN_UP(x, a)   ALIGN_DOWN((x) + (uint64_t)(a)-1, (a))
 
 static inline void *phys_to_virt(uint64_t phys)
 {

@@ -46,8 +46,7 @@ static const char *test_frames(const struct boot_info *info)
         CHECK(got[i] != 0 && got[i] % 4096 == 0);
         CHECK(*(uint64_t *)phys_to_virt(got[i]) == 0); /* handed out zeroed */
         CHECK(!overlaps(got[i], 4096, 0, 1 << 20));
-        CHECK(!overlaps(got[i], 4096, (uint64_t)__kernel_phys_start,
-                        (uint64_t)__kernel_phys_end));
+        CHECK(!overlaps(got[i], 4096, (uint64_t)__kernel_phys_start, (uint64_t)__kernel_phys_end));
         CHECK(!overlaps(got[i], 4096, info->info_start, info->info_end));
         for (unsigned m = 0; m < info->module_count; m++)
             CHECK(!overlaps(got[i], 4096, info->modules[m].start, info->modules[m].end));
@@ -197,8 +196,8 @@ static const struct {
     const char *name;
     selftest_fn fn;
 } tests[] = {
-    {"frames", test_frames},         {"heap", test_heap},   {"bad-free", test_bad_free},
-    {"exceptions", test_exceptions}, {"timer", test_timer}, {"format", test_format},
+    {"frames", test_frames},         {"heap", test_heap},       {"bad-free", test_bad_free},
+    {"exceptions", test_exceptions}, {"timer", test_timer},     {"format", test_format},
     {"keyboard", test_keyboard},     {"console", test_console},
 };
 
@@ -209,8 +208,7 @@ void selftest_run(const struct boot_info *info)
         const char *reason = tests[i].fn(info);
         if (reason) {
             failed++;
-            kprintf("selftest: %s: " ANSI_RED "FAILED (%s)" ANSI_RESET "\n", tests[i].name,
-                    reason);
+            kprintf("selftest: %s: " ANSI_RED "FAILED (%s)" ANSI_RESET "\n", tests[i].name, reason);
         } else {
             passed++;
             kprintf("selftest: %s: ok\n", tests[i].name);

@@ -5,6 +5,8 @@ TestFailure (or AssertionError) to fail. Images come from build/<mm>/.
 """
 import os
 import re
+import socket
+import subprocess
 
 from machine import ROOT, PROMPT, Machine, TestFailure
 
@@ -71,3 +73,22 @@ def test_boots_from_cdrom(mm):
 
 def test_boots_from_hard_disk(mm):
     boots_to_monitor(mm, "disk")
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gdb_breaks_in_kmain(mm):
+    """What ./run.sh -d promises: QEMU waits, GDB attaches and stops in kmain."""
+    port = free_tcp_port()
+    kernel = os.path.join(ROOT, "build", mm, "kernel.elf")
+    with Machine(image(mm, "chalk"), f"gdb-{mm}", extra=["-gdb", f"tcp:127.0.0.1:{port}", "-S"]):
+        gdb = subprocess.run(
+            ["gdb", "-batch", "-nx", kernel, "-ex", f"target remote 127.0.0.1:{port}",
+             "-ex", "hbreak kmain", "-ex", "continue", "-ex", "info symbol $pc"],
+            capture_output=True, text=True, timeout=120)
+        check(re.search(r"^kmain in section \.text", gdb.stdout, re.M),
+              f"gdb did not stop in kmain:\n{gdb.stdout[-1500:]}{gdb.stderr[-500:]}")

@@ -48,7 +48,8 @@ static void set_tss_descriptor(void)
     uint64_t base = (uint64_t)&tss;
     uint64_t limit = sizeof(tss) - 1;
 
-    gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ULL << 40) /* present, 64-bit TSS */
+    gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
+             (0x89ULL << 40) /* present, 64-bit TSS */
              | (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
     gdt[6] = base >> 32;
 }
@@ -78,8 +79,7 @@ void gdt_init(void)
                      "movw %%ax, %%gs\n\t"
                      "ltr %w3"
                      :
-                     : "m"(pointer), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA),
-                       "r"(SEL_TSS)
+                     : "m"(pointer), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
                      : "rax", "memory");
 }
 

@@ -19,8 +19,8 @@
 #define SEL_TSS         0x28
 
 /* Interrupt stack table slots, for faults that must not use a bad stack. */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI          2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
 #define IST_MACHINE_CHECK 3
 
 void gdt_init(void);

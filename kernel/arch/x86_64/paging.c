@@ -85,8 +85,7 @@ static void map_kernel_range(const char *start, const char *end, uint64_t flags)
 
 static bool direct_mapped_type(uint32_t type)
 {
-    return type == MEMORY_AVAILABLE || type == MEMORY_ACPI_RECLAIMABLE ||
-           type == MEMORY_ACPI_NVS;
+    return type == MEMORY_AVAILABLE || type == MEMORY_ACPI_RECLAIMABLE || type == MEMORY_ACPI_NVS;
 }
 
 void paging_init(const struct boot_info *info)

@@ -10,12 +10,12 @@
 
 #include <stdint.h>
 
-#define PTE_PRESENT (1ULL << 0)
-#define PTE_WRITE   (1ULL << 1)
-#define PTE_USER    (1ULL << 2)
-#define PTE_HUGE    (1ULL << 7)
-#define PTE_GLOBAL  (1ULL << 8)
-#define PTE_NX      (1ULL << 63)
+#define PTE_PRESENT      (1ULL << 0)
+#define PTE_WRITE        (1ULL << 1)
+#define PTE_USER         (1ULL << 2)
+#define PTE_HUGE         (1ULL << 7)
+#define PTE_GLOBAL       (1ULL << 8)
+#define PTE_NX           (1ULL << 63)
 #define PTE_ADDRESS_MASK 0x000FFFFFFFFFF000ULL
 
 /*

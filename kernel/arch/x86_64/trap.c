@@ -119,7 +119,8 @@ void trap_set_handler(unsigned vector, trap_handler_t handler)
 /* Decodes a page-fault error code (Intel SDM 3A, 4.7). */
 static void print_page_fault_cause(uint64_t error)
 {
-    kprintf("  cause: %s %s in %s mode%s%s\n", error & 1 ? "protection violation on" : "non-present page on",
+    kprintf("  cause: %s %s in %s mode%s%s\n",
+            error & 1 ? "protection violation on" : "non-present page on",
             error & 16 ? "instruction fetch" : (error & 2 ? "write" : "read"),
             error & 4 ? "user" : "kernel", error & 8 ? ", reserved bit set" : "",
             error & 32 ? ", protection key" : "");
