@@ -58,10 +58,13 @@ iso=Image/chalk.iso
 has_display() { [ "$headless" = 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; }
 
 if [ "$emulator" = bochs ]; then
-	export BOCHS_DISPLAY=rfb
-	has_display && BOCHS_DISPLAY=x
-	[ "$BOCHS_DISPLAY" = rfb ] && echo "run.sh: no display; Bochs screen on VNC (rfb) port 5900"
-	exec bochs -q -f toolchain/bochsrc -rc toolchain/bochs-continue.rc
+	export BXSHARE=${BXSHARE:-/usr/share/bochs}
+	display=()
+	if ! has_display; then
+		echo "run.sh: no display; the Bochs screen is on VNC (rfb) port 5900"
+		display=('display_library: rfb, options="timeout=0"')
+	fi
+	exec bochs -q -f toolchain/bochsrc -rc toolchain/bochs-continue.rc "${display[@]}"
 fi
 
 use_kvm() {
