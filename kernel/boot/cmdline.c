@@ -17,6 +17,8 @@ static bool find_word(const char *cmdline, const char *key, bool want_value, cha
     while (*p) {
         while (*p == ' ')
             p++;
+        if (!*p)
+            break; /* trailing spaces: no empty word to match */
         const char *word = p;
         while (*p && *p != ' ')
             p++;

@@ -60,7 +60,10 @@ void frame_add_region(struct frame_allocator *fa, uint64_t base, uint64_t length
 {
     if (base + length < base) /* wraps around: clamp to the top */
         length = ~0ULL - base;
-    uint64_t first = (base + FRAME_SIZE - 1) / FRAME_SIZE;
+    /* Round base up without overflowing near the top of the address space. */
+    uint64_t first = base / FRAME_SIZE + (base % FRAME_SIZE != 0);
+    if (first == 0)
+        first = 1; /* frame 0's address is frame_alloc's "none left" */
     uint64_t end = (base + length) / FRAME_SIZE;
     if (end > fa->frame_count)
         end = fa->frame_count;
@@ -79,8 +82,11 @@ void frame_reserve(struct frame_allocator *fa, uint64_t base, uint64_t length)
     if (length == 0)
         return;
     uint64_t first = base / FRAME_SIZE;
-    uint64_t end = (base + length + FRAME_SIZE - 1) / FRAME_SIZE;
-    if (end > fa->frame_count || end < first)
+    uint64_t last = base + length - 1; /* the last byte, or the top when that wraps */
+    if (last < base)
+        last = ~0ULL;
+    uint64_t end = last / FRAME_SIZE + 1;
+    if (end > fa->frame_count)
         end = fa->frame_count;
     for (uint64_t f = first; f < end; f++) {
         if (!test_bit(fa->avail, f))

@@ -38,7 +38,12 @@ size_t frame_bitmap_bytes(uint64_t limit);
  */
 void frame_allocator_init(struct frame_allocator *fa, void *storage, uint64_t limit);
 
-/* Makes the whole frames inside [base, base + length) available. */
+/*
+ * Makes the whole frames inside [base, base + length) available. Frame 0 is
+ * never made available: address 0 is how the allocator says "none left".
+ * Add every region before reserving anything: adding a region again would
+ * make its reserved frames available.
+ */
 void frame_add_region(struct frame_allocator *fa, uint64_t base, uint64_t length);
 
 /*
