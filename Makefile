@@ -59,10 +59,14 @@ $(BUILD)/%.o: %.asm | deps
 	$(call say,NASM,$<)
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
 
-$(BUILD)/font.c: toolchain/mkfont.py | deps
+$(BUILD)/font.c: toolchain/mkfont.py $(FONT_PSF) | deps
 	@mkdir -p $(@D)
 	$(call say,FONT,$@)
 	$(Q)python3 toolchain/mkfont.py $(FONT_PSF) $@
+
+# The font comes from a Debian package: if it is missing, install the tools.
+$(FONT_PSF):
+	@toolchain/check-deps.sh
 
 $(BUILD)/font.o: $(BUILD)/font.c
 	$(call say,CC,$<)

@@ -111,7 +111,9 @@ static void parse_framebuffer(const struct tag_framebuffer *tag, struct boot_inf
     fb->width = tag->width;
     fb->height = tag->height;
     fb->bpp = tag->bpp;
-    if (tag->type == 1 && tag->tag.size >= sizeof(*tag)) {
+    /* The tag ends after blue_bits: 38 bytes, less than the padded sizeof. */
+    bool has_colour_layout = tag->tag.size >= offsetof(struct tag_framebuffer, blue_bits) + 1;
+    if (tag->type == 1 && has_colour_layout) {
         fb->kind = FRAMEBUFFER_RGB;
         fb->red_shift = tag->red_shift;
         fb->red_bits = tag->red_bits;
