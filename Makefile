@@ -155,7 +155,7 @@ test: unit-tests
 	$(MAKE) --no-print-directory mm=buddy test-images
 	$(MAKE) --no-print-directory mm=firstfit test-images
 	$(MAKE) --no-print-directory all
-	$(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
+	CHALK_FONT=$(FONT_PSF) $(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf

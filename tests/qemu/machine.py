@@ -13,6 +13,7 @@ even when a test fails.
 import os
 import re
 import shutil
+import socket
 
 import pexpect
 
@@ -53,12 +54,27 @@ def firmware_args(firmware, name):
     raise ValueError(f"unknown firmware {firmware!r}")
 
 
+def read_until(sock, marker):
+    data = b""
+    while marker not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise TestFailure(f"QEMU monitor closed before {marker!r}")
+        data += chunk
+    return data
+
+
 class Machine:
     def __init__(self, iso, name, media="cdrom", firmware="bios", memory="256M", extra=()):
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         self.log_path = os.path.join(LOG_DIR, f"{name}.log")
-        args = ["-m", memory, "-display", "none", "-serial", "stdio", "-monitor", "none",
+        # The QEMU monitor listens on a socket of its own, for screendump.
+        self.monitor_path = os.path.join(LOG_DIR, f"{name}.monitor")
+        if os.path.exists(self.monitor_path):
+            os.unlink(self.monitor_path)
+        args = ["-m", memory, "-display", "none", "-serial", "stdio",
+                "-monitor", f"unix:{self.monitor_path},server=on,wait=off",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         args += firmware_args(firmware, name) + media_args(iso, media) + list(extra)
         self.log = open(self.log_path, "w", encoding="utf-8")
@@ -100,6 +116,22 @@ class Machine:
         self.child.send(line + "\r")
         self.expect_exact(line, timeout)  # the echo
         return self.output_until(prompt, timeout)
+
+    def screendump(self):
+        """The screen as (width, height, rows of (r, g, b) tuples)."""
+        path = os.path.join(LOG_DIR, f"{self.name}.ppm")
+        with socket.socket(socket.AF_UNIX) as mon:
+            mon.settimeout(10)
+            mon.connect(self.monitor_path)
+            read_until(mon, b"(qemu) ")  # the greeting
+            mon.sendall(f"screendump {path}\n".encode())
+            read_until(mon, b"\n(qemu) ")  # the next prompt: the dump is written
+        with open(path, "rb") as f:
+            magic, size, maxval, pixels = f.read().split(b"\n", 3)
+        width, height = map(int, size.split())
+        rows = [[tuple(pixels[(y * width + x) * 3:(y * width + x) * 3 + 3]) for x in range(width)]
+                for y in range(height)]
+        return width, height, rows
 
     def wait_exit(self, timeout=30):
         """Waits for QEMU to exit on its own; returns its exit status."""

@@ -7,9 +7,11 @@ import os
 import re
 import socket
 import subprocess
+import sys
 
 from machine import ROOT, PROMPT, Machine, TestFailure
 
+DEFAULT_FONT = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz"  # the Makefile's FONT_PSF
 SELFTESTS = ["frames", "heap", "bad-free", "exceptions", "timer", "format", "keyboard",
              "console"]
 
@@ -65,6 +67,30 @@ def boots_to_monitor(mm, media):
         check("unknown command 'frobnicate'" in out, "unknown command not reported")
         m.child.send("shutdown\r")
         check(m.wait_exit() == 0, "shutdown did not power QEMU off")
+
+
+def load_font():
+    sys.path.insert(0, os.path.join(ROOT, "toolchain"))
+    import mkfont
+    return mkfont.load(os.environ.get("CHALK_FONT", DEFAULT_FONT))
+
+
+def test_screen_shows_boot_banner(mm):
+    """The framebuffer shows the banner, pixel for pixel in the build's font."""
+    font = load_font()
+    with Machine(image(mm, "chalk"), f"screen-{mm}") as m:
+        banner = m.expect(r"Chalk \S+ \(mm=\w+\)").group(0)
+        m.expect_exact(PROMPT)
+        width, height, rows = m.screendump()
+        check(width >= 640 and height >= 480, f"unexpected screen size {width}x{height}")
+        for i, char in enumerate(banner):
+            glyph = font.glyphs[font.table[ord(char)]]
+            for y in range(font.height):
+                bits = int.from_bytes(glyph[y * font.bytes_per_row:(y + 1) * font.bytes_per_row], "big")
+                for x in range(font.width):
+                    lit = bits >> (font.bytes_per_row * 8 - 1 - x) & 1
+                    shown = max(rows[y][i * font.width + x]) > 0x40
+                    check(lit == shown, f"banner character {i} ({char!r}) differs at ({x}, {y})")
 
 
 def test_boots_from_cdrom(mm):
