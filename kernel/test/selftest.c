@@ -164,8 +164,11 @@ static const char *test_keyboard(const struct boot_info *info)
     char c;
     while (console_try_getc(&c))
         ;
+    /* Interrupts off: a real key press must not interleave with ours. */
+    bool irq = irq_save();
     for (unsigned i = 0; i < sizeof(codes); i++)
         keyboard_handle_scancode(codes[i]);
+    irq_restore(irq);
     for (unsigned i = 0; i < sizeof(expect); i++) {
         CHECK(console_try_getc(&c));
         CHECK(c == expect[i]);
