@@ -150,6 +150,9 @@ $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
 
+# Every test may use the shared generator.
+$(UNIT_TESTS): tests/unit/rng.h
+
 unit-tests: $(UNIT_TESTS)
 
 # make test builds every variant first (each in its own make, since mm is

@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "rng.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -722,22 +724,6 @@ static void test_contiguous_skips_allocated_frames(void **state)
 
 /* ---- random stress -------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t rng_below(uint64_t n)
-{
-    return rng_next() % n;
-}
-
 struct block {
     uint64_t frame;
     uint64_t count;
@@ -780,7 +766,7 @@ static void test_random_stress_against_model(void **state)
     assert_non_null(owned);
     assert_non_null(blocks);
     assert_counts(&fx->fa, total, total);
-    rng_state = 0x9E3779B97F4A7C15ULL;
+    rng_seed(0x9E3779B97F4A7C15ULL);
 
     for (int op = 0; op < 100000; op++) {
         uint64_t roll = rng_below(100);

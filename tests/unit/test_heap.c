@@ -13,6 +13,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "rng.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,22 +73,6 @@ static bool inside_region(const struct region *region, const void *ptr, size_t s
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* xorshift64*: a small seeded generator, so every run does the same operations. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-    rng_state = seed ? seed : 1;
-}
-
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 static size_t rng_range(size_t low, size_t high)
 {

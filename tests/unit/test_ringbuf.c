@@ -13,6 +13,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "rng.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,17 +332,6 @@ static void test_storage_slot_consistent_across_counter_wrap(void **state)
 
 /* ---- random stress -------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
 /*
  * Random writes and reads against a FIFO model: an array holding the whole
  * stream, with the model's own read and write positions.
@@ -357,7 +348,7 @@ static void stress(size_t size, size_t start, uint64_t seed, int ops)
     assert_non_null(out);
     ring_new(&r, size);
     r.rb.head = r.rb.tail = start;
-    rng_state = seed;
+    rng_seed(seed);
     for (size_t i = 0; i < cap; i++)
         stream[i] = (char)(rng_next() >> 56);
 
