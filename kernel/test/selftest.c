@@ -6,6 +6,7 @@
 #include "test/selftest.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "drivers/acpi.h"
 #include "drivers/console.h"
@@ -112,6 +113,28 @@ static const char *test_bad_free(const struct boot_info *info)
     return NULL;
 }
 
+static int writable_data = 1;
+
+/* The rights of each part of the kernel, and the lower half left empty. */
+static const char *test_paging(const struct boot_info *info)
+{
+    (void)info;
+    uint64_t nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
+    uint64_t text = paging_lookup((uint64_t)selftest_run);
+    uint64_t rodata = paging_lookup((uint64_t)__rodata_start);
+    uint64_t data = paging_lookup((uint64_t)&writable_data);
+    void *block = kmalloc(16);
+    uint64_t heap = paging_lookup((uint64_t)block);
+    kfree(block);
+    CHECK(text && !(text & PTE_WRITE) && !(text & PTE_NX) && !(text & PTE_USER));
+    CHECK(rodata && !(rodata & PTE_WRITE) && (rodata & PTE_NX) == nx);
+    CHECK(data && (data & PTE_WRITE) && (data & PTE_NX) == nx);
+    CHECK(heap && (heap & PTE_WRITE) && (heap & PTE_NX) == nx);
+    CHECK(paging_lookup(0) == 0);                             /* NULL faults */
+    CHECK(paging_lookup((uint64_t)__kernel_phys_start) == 0); /* boot identity map gone */
+    return NULL;
+}
+
 static volatile int breakpoints_seen;
 
 static void count_breakpoint(struct trap_frame *frame)
@@ -199,9 +222,9 @@ static const struct {
     const char *name;
     selftest_fn fn;
 } tests[] = {
-    {"frames", test_frames},         {"heap", test_heap},       {"bad-free", test_bad_free},
-    {"exceptions", test_exceptions}, {"timer", test_timer},     {"format", test_format},
-    {"keyboard", test_keyboard},     {"console", test_console},
+    {"frames", test_frames},     {"paging", test_paging},         {"heap", test_heap},
+    {"bad-free", test_bad_free}, {"exceptions", test_exceptions}, {"timer", test_timer},
+    {"format", test_format},     {"keyboard", test_keyboard},     {"console", test_console},
 };
 
 void selftest_run(const struct boot_info *info)

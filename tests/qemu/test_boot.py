@@ -12,7 +12,7 @@ import sys
 from machine import ROOT, PROMPT, Machine, TestFailure
 
 DEFAULT_FONT = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz"  # the Makefile's FONT_PSF
-SELFTESTS = ["frames", "heap", "bad-free", "exceptions", "timer", "format", "keyboard",
+SELFTESTS = ["frames", "paging", "heap", "bad-free", "exceptions", "timer", "format", "keyboard",
              "console"]
 
 

@@ -13,6 +13,7 @@
 #define RFLAGS_IF (1ULL << 9)
 
 #define MSR_EFER 0xC0000080
+#define EFER_NXE (1ULL << 11) /* no-execute page protection enabled */
 
 static inline void outb(uint16_t port, uint8_t value)
 {

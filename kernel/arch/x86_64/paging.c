@@ -21,8 +21,7 @@
 #include "mm/memlayout.h"
 #include "mm/mm.h"
 
-#define EFER_NXE (1ULL << 11)
-#define ENTRIES  512
+#define ENTRIES 512
 
 static uint64_t *kernel_pml4;
 static uint64_t nx; /* PTE_NX when the CPU supports no-execute, else 0 */
@@ -66,6 +65,17 @@ static void map_page(uint64_t virt, uint64_t phys, uint64_t flags)
 {
     uint64_t *pt = table_for(virt, 0);
     pt[index_at(virt, 0)] = phys | flags | PTE_PRESENT;
+}
+
+uint64_t paging_lookup(uint64_t virt)
+{
+    uint64_t *table = kernel_pml4;
+    for (unsigned level = 3;; level--) {
+        uint64_t entry = table[index_at(virt, level)];
+        if (!(entry & PTE_PRESENT) || level == 0 || (level == 1 && (entry & PTE_HUGE)))
+            return entry & PTE_PRESENT ? entry : 0;
+        table = phys_to_virt(entry & PTE_ADDRESS_MASK);
+    }
 }
 
 void paging_map_direct(uint64_t phys, uint64_t size)

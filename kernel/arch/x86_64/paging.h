@@ -26,6 +26,12 @@
  */
 void paging_init(const struct boot_info *info);
 
+/*
+ * The entry that maps virt in the kernel's tables (a page-table entry, or a
+ * page-directory entry with PTE_HUGE), or 0 when virt is not mapped.
+ */
+uint64_t paging_lookup(uint64_t virt);
+
 /* Maps [phys, phys + size) into the direct map (2 MiB pages). */
 void paging_map_direct(uint64_t phys, uint64_t size);
 
