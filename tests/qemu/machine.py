@@ -117,15 +117,24 @@ class Machine:
         self.expect_exact(line, timeout)  # the echo
         return self.output_until(prompt, timeout)
 
-    def screendump(self):
-        """The screen as (width, height, rows of (r, g, b) tuples)."""
-        path = os.path.join(LOG_DIR, f"{self.name}.ppm")
+    def monitor(self, command):
+        """Runs a QEMU monitor command (e.g. "sendkey a") and returns its reply."""
         with socket.socket(socket.AF_UNIX) as mon:
             mon.settimeout(10)
             mon.connect(self.monitor_path)
             read_until(mon, b"(qemu) ")  # the greeting
-            mon.sendall(f"screendump {path}\n".encode())
-            read_until(mon, b"\n(qemu) ")  # the next prompt: the dump is written
+            mon.sendall(command.encode() + b"\n")
+            return read_until(mon, b"\n(qemu) ").decode(errors="replace")
+
+    def type_keys(self, keys):
+        """Presses keys on the emulated PS/2 keyboard (QEMU key names)."""
+        for key in keys:
+            self.monitor(f"sendkey {key}")
+
+    def screendump(self):
+        """The screen as (width, height, rows of (r, g, b) tuples)."""
+        path = os.path.join(LOG_DIR, f"{self.name}.ppm")
+        self.monitor(f"screendump {path}")
         with open(path, "rb") as f:
             magic, size, maxval, pixels = f.read().split(b"\n", 3)
         width, height = map(int, size.split())

@@ -93,6 +93,18 @@ def test_screen_shows_boot_banner(mm):
                     check(lit == shown, f"banner character {i} ({char!r}) differs at ({x}, {y})")
 
 
+def test_keyboard_types_commands(mm):
+    """Keys pressed on the PS/2 keyboard reach the same console input as serial."""
+    with Machine(image(mm, "chalk"), f"keyboard-{mm}") as m:
+        m.expect_exact(PROMPT)
+        m.type_keys(["u", "p", "t", "i", "m", "e", "ret"])
+        m.expect(r"uptime\s+up \d+\.\d{3} s")
+        m.expect_exact(PROMPT)
+        m.type_keys(["shift-h", "i", "backspace", "backspace", "m", "e", "m", "ret"])
+        out = m.output_until(PROMPT)
+        check("frames:" in out, f"'mem' typed on the keyboard did not run:\n{out}")
+
+
 def test_boots_from_cdrom(mm):
     boots_to_monitor(mm, "cdrom")
 
