@@ -129,29 +129,41 @@ bochs: all
 # --- tests -------------------------------------------------------------------
 
 UNIT := build/unit
-UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit $(UNIT)/test_frame \
+UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
+	$(UNIT)/test_heap_stress_buddy $(UNIT)/test_heap_stress_firstfit \
+	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
 	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
 	$(UNIT)/test_acpi_aml
 CMOCKA_LIBS := -lcmocka
 
-$(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
+define unit_link
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+endef
+
+# The heap tests are built once per implementation. For test_heap_stress_buddy
+# both patterns match; make picks the one with the shorter stem (buddy).
+$(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
+	$(unit_link)
+$(UNIT)/test_heap_stress_%: tests/unit/test_heap_stress.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
+	$(unit_link)
 
 $(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps
+$(UNIT)/test_frame_stress: tests/unit/test_frame_stress.c kernel/mm/frame.c kernel/mm/frame.h | deps
 $(UNIT)/test_format: tests/unit/test_format.c kernel/lib/format.c kernel/lib/format.h | deps
 $(UNIT)/test_ringbuf: tests/unit/test_ringbuf.c kernel/lib/ringbuf.c kernel/lib/ringbuf.h | deps
 $(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boot/bootinfo.h | deps
 $(UNIT)/test_keyboard: tests/unit/test_keyboard.c kernel/drivers/keyboard.c kernel/drivers/keyboard.h | deps
 $(UNIT)/test_acpi_aml: tests/unit/test_acpi_aml.c kernel/drivers/acpi_aml.c kernel/drivers/acpi_aml.h | deps
 $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
-	@mkdir -p $(@D)
-	$(call say,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(CMOCKA_LIBS)
+	$(unit_link)
 
-# Every test may use the shared generator.
+# Every test may use the shared generator; the split heap and frame tests
+# share a fixture each.
 $(UNIT_TESTS): tests/unit/rng.h
+$(filter $(UNIT)/test_heap_%,$(UNIT_TESTS)): tests/unit/heap_fixture.h
+$(UNIT)/test_frame $(UNIT)/test_frame_stress: tests/unit/frame_fixture.h
 
 unit-tests: $(UNIT_TESTS)
 

@@ -1,323 +1,16 @@
 /*
- * Unit tests for the heap interface (kernel/mm/heap.h).
+ * Unit tests for the heap interface (kernel/mm/heap.h): initialisation,
+ * alignment, sizes it refuses, exhaustion, invalid and double frees,
+ * coalescing in every free order, heap_check. Random workloads are in
+ * test_heap_stress.c; the shared fixture is in heap_fixture.h.
  *
  * The same source is built once against each implementation:
  *   gcc ... tests/unit/test_heap.c kernel/mm/heap_buddy.c    -lcmocka
  *   gcc ... tests/unit/test_heap.c kernel/mm/heap_firstfit.c -lcmocka
  * so every test here states the interface's promises, not either
- * implementation's layout. The heaps live in regions from the host's malloc.
+ * implementation's layout.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "rng.h"
-
-#include <stdlib.h>
-#include <string.h>
-
-#include "mm/heap.h"
-#include "lib/errno.h"
-
-#define KIB ((size_t)1024)
-#define MIB (1024 * KIB)
-
-/* ---- regions ------------------------------------------------------------ */
-
-/*
- * A host buffer with guard bytes on both sides of the slice given to
- * heap_init, so a test can tell whether the heap wrote outside its region.
- */
-struct region {
-    uint8_t *buffer;
-    uint8_t *base; /* what heap_init gets: buffer + GUARD + offset */
-    size_t size;
-};
-
-#define GUARD      64
-#define GUARD_BYTE 0xa5
-
-static struct region region_new(size_t offset, size_t size)
-{
-    struct region region;
-
-    region.buffer = aligned_alloc(64, (offset + size + 2 * GUARD + 63) / 64 * 64);
-    assert_non_null(region.buffer);
-    memset(region.buffer, GUARD_BYTE, offset + size + 2 * GUARD);
-    region.base = region.buffer + GUARD + offset;
-    region.size = size;
-    return region;
-}
-
-static void region_free(struct region *region)
-{
-    free(region->buffer);
-}
-
-static void assert_guards_intact(const struct region *region)
-{
-    for (size_t i = 1; i <= GUARD; i++) {
-        assert_int_equal(region->base[-(ptrdiff_t)i], GUARD_BYTE);
-        assert_int_equal(region->base[region->size + i - 1], GUARD_BYTE);
-    }
-}
-
-static bool inside_region(const struct region *region, const void *ptr, size_t size)
-{
-    uintptr_t addr = (uintptr_t)ptr;
-    uintptr_t base = (uintptr_t)region->base;
-
-    return addr >= base && addr - base <= region->size && size <= region->size - (addr - base);
-}
-
-/* ---- helpers ------------------------------------------------------------ */
-
-static size_t rng_range(size_t low, size_t high)
-{
-    return low + (size_t)(rng_next() % (high - low + 1));
-}
-
-static struct heap_stats stats_of(const struct heap *heap)
-{
-    struct heap_stats stats;
-
-    heap_stats(heap, &stats);
-    return stats;
-}
-
-static void assert_stats_equal(const struct heap_stats *a, const struct heap_stats *b)
-{
-    assert_int_equal(a->total, b->total);
-    assert_int_equal(a->used, b->used);
-    assert_int_equal(a->free, b->free);
-    assert_int_equal(a->largest_free, b->largest_free);
-    assert_int_equal(a->free_blocks, b->free_blocks);
-    assert_int_equal(a->allocations, b->allocations);
-}
-
-static void assert_stats_consistent(const struct heap_stats *stats, size_t live)
-{
-    assert_int_equal(stats->used + stats->free, stats->total);
-    assert_int_equal(stats->allocations, live);
-    assert_true(stats->largest_free <= stats->free);
-    assert_true(stats->free_blocks > 0 || stats->free == 0);
-    assert_true(stats->free_blocks == 0 || stats->largest_free > 0);
-}
-
-static void assert_fresh(const struct heap *heap, const struct region *region)
-{
-    struct heap_stats stats = stats_of(heap);
-
-    assert_true(heap_check(heap));
-    assert_true(stats.total > 0 && stats.total <= region->size);
-    assert_int_equal(stats.used, 0);
-    assert_int_equal(stats.allocations, 0);
-    assert_stats_consistent(&stats, 0);
-    assert_true(stats.free_blocks >= 1);
-}
-
-/*
- * The size of a region at base whose heap manages exactly want bytes, or 0.
- * The managed size only grows with the region, so a binary search finds it.
- */
-static size_t region_size_for_total(uint8_t *base, size_t want, size_t limit)
-{
-    size_t low = 0, high = limit;
-
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        struct heap *heap = heap_init(base, mid);
-
-        if (heap && stats_of(heap).total >= want)
-            high = mid;
-        else
-            low = mid + 1;
-    }
-    struct heap *heap = heap_init(base, low);
-
-    return heap && stats_of(heap).total == want ? low : 0;
-}
-
-/* Block contents derived from the block's id and the byte's position. */
-static uint8_t pattern_byte(uint32_t id, size_t i)
-{
-    return (uint8_t)(id * 2654435761u + i * 31 + (i >> 8));
-}
-
-static void fill_block(uint8_t *ptr, size_t size, uint32_t id)
-{
-    for (size_t i = 0; i < size; i++)
-        ptr[i] = pattern_byte(id, i);
-}
-
-static void assert_block_intact(const uint8_t *ptr, size_t size, uint32_t id)
-{
-    for (size_t i = 0; i < size; i++) {
-        if (ptr[i] != pattern_byte(id, i))
-            fail_msg("block %u changed at byte %zu of %zu", id, i, size);
-    }
-}
-
-/* ---- live block tracking ------------------------------------------------ */
-
-struct live_block {
-    uint8_t *ptr;
-    size_t usable; /* heap_block_size at allocation */
-    uint32_t id;
-};
-
-struct live_set {
-    struct live_block *blocks;
-    size_t count;
-    size_t capacity;
-    uint32_t next_id;
-};
-
-static struct live_set live_new(size_t capacity)
-{
-    struct live_set set = {calloc(capacity, sizeof(struct live_block)), 0, capacity, 1};
-
-    assert_non_null(set.blocks);
-    return set;
-}
-
-/*
- * Allocates size bytes and checks the promises made for a new block:
- * aligned, at least size usable bytes, inside the region, overlapping no
- * live block. Returns false when the heap had no room.
- */
-static bool live_alloc(struct live_set *set, struct heap *heap, const struct region *region,
-                       size_t size)
-{
-    uint8_t *ptr = heap_alloc(heap, size);
-    size_t usable = heap_block_size(heap, ptr);
-
-    if (ptr == NULL)
-        return false;
-    assert_int_equal((uintptr_t)ptr % HEAP_ALIGN, 0);
-    assert_true(usable >= size);
-    assert_true(inside_region(region, ptr, usable));
-    assert_true(set->count < set->capacity);
-    for (size_t i = 0; i < set->count; i++) {
-        const struct live_block *other = &set->blocks[i];
-
-        if (ptr < other->ptr + other->usable && other->ptr < ptr + usable)
-            fail_msg("block %p overlaps live block %p", (void *)ptr, (void *)other->ptr);
-    }
-    set->blocks[set->count++] = (struct live_block){ptr, usable, set->next_id};
-    fill_block(ptr, usable, set->next_id++);
-    return true;
-}
-
-/* Verifies and frees the live block at index, keeping the set compact. */
-static void live_free(struct live_set *set, struct heap *heap, size_t index)
-{
-    struct live_block *block = &set->blocks[index];
-
-    assert_int_equal(heap_block_size(heap, block->ptr), block->usable);
-    assert_block_intact(block->ptr, block->usable, block->id);
-    assert_int_equal(heap_free(heap, block->ptr), 0);
-    *block = set->blocks[--set->count];
-}
-
-static void live_free_all_random(struct live_set *set, struct heap *heap)
-{
-    while (set->count > 0)
-        live_free(set, heap, rng_range(0, set->count - 1));
-}
-
-static void live_reverse(struct live_set *set)
-{
-    for (size_t low = 0, high = set->count; low + 1 < high; low++, high--) {
-        struct live_block swap = set->blocks[low];
-
-        set->blocks[low] = set->blocks[high - 1];
-        set->blocks[high - 1] = swap;
-    }
-}
-
-static void live_assert_all_intact(const struct live_set *set)
-{
-    for (size_t i = 0; i < set->count; i++)
-        assert_block_intact(set->blocks[i].ptr, set->blocks[i].usable, set->blocks[i].id);
-}
-
-static void live_assert_accounted(const struct live_set *set, const struct heap *heap)
-{
-    struct heap_stats stats = stats_of(heap);
-    size_t usable = 0;
-
-    for (size_t i = 0; i < set->count; i++)
-        usable += set->blocks[i].usable;
-    assert_stats_consistent(&stats, set->count);
-    assert_true(usable <= stats.used);
-}
-
-/* Mostly small requests, some of a few KiB, now and then a large one. */
-static size_t random_request_size(void)
-{
-    unsigned kind = (unsigned)rng_range(0, 99);
-
-    if (kind < 60)
-        return rng_range(1, 256);
-    if (kind < 90)
-        return rng_range(1, 4 * KIB);
-    if (kind < 99)
-        return rng_range(4 * KIB + 1, 16 * KIB);
-    return rng_range(32 * KIB, 256 * KIB);
-}
-
-/*
- * Runs random allocations and frees on a fresh heap, checking everything the
- * interface promises along the way; frees everything at the end and expects
- * the heap to be exactly as heap_init left it.
- */
-static void stress(struct heap *heap, const struct region *region, unsigned long ops, uint64_t seed)
-{
-    struct heap_stats initial = stats_of(heap);
-    struct live_set set = live_new(2048);
-    size_t failed_allocs = 0;
-
-    rng_seed(seed);
-    for (unsigned long op = 1; op <= ops; op++) {
-        bool allocate = set.count == 0 || (set.count < set.capacity && rng_range(0, 99) < 55);
-
-        if (allocate) {
-            if (!live_alloc(&set, heap, region, random_request_size()))
-                failed_allocs++;
-        } else {
-            live_free(&set, heap, rng_range(0, set.count - 1));
-        }
-        if (op % 1000 == 0) {
-            assert_true(heap_check(heap));
-            live_assert_accounted(&set, heap);
-        }
-        if (op % 20000 == 0)
-            live_assert_all_intact(&set);
-    }
-    /* The region is small enough that the heap must have filled up now and then. */
-    assert_true(failed_allocs > 0);
-    live_free_all_random(&set, heap);
-    assert_true(heap_check(heap));
-    struct heap_stats final = stats_of(heap);
-    assert_stats_equal(&final, &initial);
-    assert_guards_intact(region);
-    free(set.blocks);
-}
-
-/* Expects heap_free to refuse ptr and to leave the heap exactly as it was. */
-static void assert_free_rejected(struct heap *heap, void *ptr)
-{
-    struct heap_stats before = stats_of(heap);
-
-    assert_int_equal(heap_free(heap, ptr), -EINVAL);
-    assert_int_equal(heap_block_size(heap, ptr), 0);
-    assert_true(heap_check(heap));
-    struct heap_stats after = stats_of(heap);
-    assert_stats_equal(&after, &before);
-}
+#include "heap_fixture.h"
 
 /* ---- tests -------------------------------------------------------------- */
 
@@ -428,50 +121,6 @@ static void test_every_pointer_aligned(void **state)
     region_free(&region);
 }
 
-static void test_random_stress_1mib(void **state)
-{
-    struct region region = region_new(0, MIB);
-    struct heap *heap = heap_init(region.base, region.size);
-
-    (void)state;
-    assert_fresh(heap, &region);
-    stress(heap, &region, 200000, 0x5eed0001);
-    region_free(&region);
-}
-
-static void test_random_stress_odd_region(void **state)
-{
-    struct region region = region_new(5, MIB + 77777);
-    struct heap *heap = heap_init(region.base, region.size);
-
-    (void)state;
-    assert_fresh(heap, &region);
-    stress(heap, &region, 200000, 0x5eed0002);
-    region_free(&region);
-}
-
-/*
- * With a managed area of a power of two, heap_init starts with one free block
- * of the whole area, and after any history that frees everything the free
- * space must have merged back into that one block.
- */
-static void test_full_coalescing_power_of_two(void **state)
-{
-    struct region region = region_new(0, 2 * MIB);
-    size_t size = region_size_for_total(region.base, MIB, region.size);
-    struct heap *heap;
-
-    (void)state;
-    assert_true(size > 0);
-    heap = heap_init(region.base, size);
-    assert_int_equal(stats_of(heap).free_blocks, 1);
-    assert_int_equal(stats_of(heap).largest_free, MIB);
-    stress(heap, &region, 100000, 0x5eed0003);
-    assert_int_equal(stats_of(heap).free_blocks, 1);
-    assert_int_equal(stats_of(heap).largest_free, MIB);
-    region_free(&region);
-}
-
 static void test_exhaustion_then_recovery(void **state)
 {
     struct region region = region_new(1, 256 * KIB + 99);
@@ -569,6 +218,16 @@ static void test_invalid_frees_rejected(void **state)
     region_free(&region);
 }
 
+static void live_reverse(struct live_set *set)
+{
+    for (size_t low = 0, high = set->count; low + 1 < high; low++, high--) {
+        struct live_block swap = set->blocks[low];
+
+        set->blocks[low] = set->blocks[high - 1];
+        set->blocks[high - 1] = swap;
+    }
+}
+
 /* Frees blocks of mixed sizes in a given order; the heap must end as it began. */
 enum free_order { FORWARD, REVERSE, RANDOM };
 
@@ -615,57 +274,6 @@ static void test_free_random_coalesces(void **state)
 {
     (void)state;
     check_free_order(RANDOM);
-}
-
-static void test_two_heaps_independent(void **state)
-{
-    struct region region_a = region_new(0, 256 * KIB);
-    struct region region_b = region_new(13, 200 * KIB + 17);
-    struct heap *heap_a = heap_init(region_a.base, region_a.size);
-    struct heap *heap_b = heap_init(region_b.base, region_b.size);
-    struct heap_stats initial_a = stats_of(heap_a);
-    struct heap_stats initial_b = stats_of(heap_b);
-    struct live_set set_a = live_new(4 * KIB);
-    struct live_set set_b = live_new(4 * KIB);
-
-    (void)state;
-    set_b.next_id = 1000000;
-    rng_seed(42);
-    for (int i = 0; i < 20000; i++) {
-        bool on_a = rng_next() & 1;
-        struct live_set *set = on_a ? &set_a : &set_b;
-        struct heap *heap = on_a ? heap_a : heap_b;
-
-        if (set->count == 0 || rng_range(0, 99) < 55)
-            live_alloc(set, heap, on_a ? &region_a : &region_b, rng_range(1, 3 * KIB));
-        else
-            live_free(set, heap, rng_range(0, set->count - 1));
-    }
-    assert_true(set_a.count > 0 && set_b.count > 0);
-
-    /* Each heap refuses the other's blocks. */
-    assert_free_rejected(heap_a, set_b.blocks[0].ptr);
-    assert_free_rejected(heap_b, set_a.blocks[0].ptr);
-    assert_true(heap_check(heap_a));
-    assert_true(heap_check(heap_b));
-    live_assert_accounted(&set_a, heap_a);
-    live_assert_accounted(&set_b, heap_b);
-    live_assert_all_intact(&set_a);
-    live_assert_all_intact(&set_b);
-
-    live_free_all_random(&set_a, heap_a);
-    struct heap_stats after_a = stats_of(heap_a);
-    assert_stats_equal(&after_a, &initial_a);
-    live_assert_all_intact(&set_b);
-    live_free_all_random(&set_b, heap_b);
-    struct heap_stats after_b = stats_of(heap_b);
-    assert_stats_equal(&after_b, &initial_b);
-    assert_guards_intact(&region_a);
-    assert_guards_intact(&region_b);
-    free(set_a.blocks);
-    free(set_b.blocks);
-    region_free(&region_a);
-    region_free(&region_b);
 }
 
 /*
@@ -748,15 +356,11 @@ int main(void)
         cmocka_unit_test(test_alloc_zero_and_huge_sizes),
         cmocka_unit_test(test_largest_free_block_is_usable),
         cmocka_unit_test(test_every_pointer_aligned),
-        cmocka_unit_test(test_random_stress_1mib),
-        cmocka_unit_test(test_random_stress_odd_region),
-        cmocka_unit_test(test_full_coalescing_power_of_two),
         cmocka_unit_test(test_exhaustion_then_recovery),
         cmocka_unit_test(test_invalid_frees_rejected),
         cmocka_unit_test(test_free_forward_coalesces),
         cmocka_unit_test(test_free_reverse_coalesces),
         cmocka_unit_test(test_free_random_coalesces),
-        cmocka_unit_test(test_two_heaps_independent),
         cmocka_unit_test(test_check_detects_use_after_free),
         cmocka_unit_test(test_forged_header_rejected),
     };
