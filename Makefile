@@ -107,9 +107,11 @@ $(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
 iso: $(ISO)
 
 # Images for the in-QEMU tests: the same kernel with a test command line.
+# The self-test image also loads a module (any file: the kernel's symbol
+# table), so the frame test can check that modules are never handed out.
 $(BUILD)/selftest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
 	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff"
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff" $(BUILD)/ksyms.bin
 
 $(BUILD)/panictest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
 	$(call say,ISO,$@)

@@ -30,6 +30,7 @@ def test_selftest_passes_and_powers_off(mm):
     with Machine(image(mm, "selftest"), f"selftest-{mm}") as m:
         m.expect_exact(f"(mm={mm})")
         log = m.output_until("selftest: powering off", timeout=120)
+        check(", 1 modules," in log, "the self-test image's module was not reported")
         for name in SELFTESTS:
             check(f"selftest: {name}: ok" in log, f"self-test {name} did not report ok")
         check(re.search(rf"selftest: {len(SELFTESTS)} passed, 0 failed", log),
