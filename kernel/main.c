@@ -16,15 +16,29 @@
 #include "drivers/serial.h"
 #include "drivers/timer.h"
 #include "kernel.h"
+#include "lib/format.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "monitor.h"
 #include "test/selftest.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 
 static struct boot_info boot_info;
+
+/* One line per init stage, on serial and screen: "boot: <stage> <detail>". */
+__attribute__((format(printf, 2, 3))) static void boot_log(const char *stage, const char *fmt, ...)
+{
+    char detail[160];
+    va_list args;
+    va_start(args, fmt);
+    kvsnprintf(detail, sizeof(detail), fmt, args);
+    va_end(args);
+    kprintf("boot: %-10s %s\n", stage, detail);
+}
 
 static void log_memory(void)
 {
@@ -41,7 +55,7 @@ static void apply_command_line(const char *cmdline)
 {
     char value[16];
     if (cmdline_get(cmdline, "panic", value, sizeof(value)))
-        panic_set_poweroff(value[0] == 'p'); /* panic=poweroff */
+        panic_set_poweroff(strcmp(value, "poweroff") == 0);
 }
 
 void kmain(uint32_t magic, uint64_t info_phys)
@@ -49,10 +63,10 @@ void kmain(uint32_t magic, uint64_t info_phys)
     (void)magic; /* boot.asm refused to continue without the right one */
     bool has_serial = serial_init();
     kprintf(ANSI_BOLD "Chalk %s (mm=%s)" ANSI_RESET "\n", CHALK_VERSION, heap_manager_name);
-    boot_log("serial", has_serial ? "COM1 at 115200 baud" : "no COM1; screen only");
+    boot_log("serial", "%s", has_serial ? "COM1 at 115200 baud" : "no COM1; screen only");
 
     gdt_init();
-    boot_log("gdt", "kernel and user segments, TSS with %d IST stacks", 3);
+    boot_log("gdt", "kernel and user segments, TSS with IST stacks for #DF, NMI, #MC");
     trap_init();
     boot_log("idt", "%d vectors, exceptions 0-31 report and halt", NUM_VECTORS);
 
@@ -78,7 +92,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
     timer_init();
     boot_log("timer", "PIT at %d Hz", TIMER_HZ);
     serial_enable_input();
-    boot_log("keyboard", keyboard_init() ? "PS/2 keyboard ready" : "no PS/2 controller found");
+    boot_log("keyboard", "%s",
+             keyboard_init() ? "PS/2 keyboard ready" : "no PS/2 controller found");
     acpi_init(boot_info.rsdp);
     boot_log("acpi", "%s", acpi_description());
 

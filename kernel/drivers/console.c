@@ -14,6 +14,7 @@
 #include "drivers/screen.h"
 #include "drivers/serial.h"
 #include "lib/ringbuf.h"
+#include "lib/string.h"
 
 #define EARLY_LOG_SIZE 8192
 #define INPUT_SIZE     256
@@ -34,8 +35,7 @@ void console_write(const char *s, size_t n)
     } else {
         size_t room = EARLY_LOG_SIZE - early_log_len;
         size_t keep = n < room ? n : room;
-        for (size_t i = 0; i < keep; i++)
-            early_log[early_log_len + i] = s[i];
+        memcpy(early_log + early_log_len, s, keep);
         early_log_len += keep;
     }
     irq_restore(irq);
