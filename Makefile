@@ -36,6 +36,9 @@ KERNEL_ASM := $(shell find kernel -name '*.asm') bootloader/multiboot2.asm bootl
 FONT_PSF   := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font.o
 
+# The userland image (libc, init, shell, apps): one ELF loaded as a module.
+include userland/userland.mk
+
 # Remember which mm the ISO was built from; the file changes only on a switch.
 MM_STAMP := build/selected-mm
 $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
@@ -95,9 +98,9 @@ $(KERNEL): $(BUILD)/kernel.nosyms.elf $(BUILD)/ksyms.o
 
 # mkiso.sh TREE ISO KERNEL [EXTRA-CMDLINE]: the ISO tree and grub-mkrescue.
 # Each mm keeps its own image; Image/ holds the one selected last.
-$(BUILD)/chalk.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+$(BUILD)/chalk.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
 	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso $@ $(KERNEL)
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso $@ $(KERNEL) "" $(USERLAND_ELF)
 
 $(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
 	$(Q)cp $(BUILD)/chalk.iso $@
@@ -109,13 +112,15 @@ iso: $(ISO)
 # Images for the in-QEMU tests: the same kernel with a test command line.
 # The self-test image also loads a module (any file: the kernel's symbol
 # table), so the frame test can check that modules are never handed out.
-$(BUILD)/selftest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+$(BUILD)/selftest.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
 	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff" $(BUILD)/ksyms.bin
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff" \
+		$(BUILD)/ksyms.bin $(USERLAND_ELF)
 
-$(BUILD)/panictest.iso: $(KERNEL) bootloader/grub.cfg toolchain/mkiso.sh
+$(BUILD)/panictest.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
 	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff"
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff" \
+		$(USERLAND_ELF)
 
 test-images: $(BUILD)/chalk.iso $(BUILD)/selftest.iso $(BUILD)/panictest.iso
 
@@ -135,7 +140,7 @@ UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
 	$(UNIT)/test_heap_stress_buddy $(UNIT)/test_heap_stress_firstfit \
 	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
 	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
-	$(UNIT)/test_acpi_aml
+	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_pid $(USERLAND_UNIT_TESTS)
 CMOCKA_LIBS := -lcmocka
 
 define unit_link
@@ -150,6 +155,7 @@ $(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h 
 	$(unit_link)
 $(UNIT)/test_heap_stress_%: tests/unit/test_heap_stress.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
 	$(unit_link)
+	$(unit_link)
 
 $(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps
 $(UNIT)/test_frame_stress: tests/unit/test_frame_stress.c kernel/mm/frame.c kernel/mm/frame.h | deps
@@ -158,6 +164,8 @@ $(UNIT)/test_ringbuf: tests/unit/test_ringbuf.c kernel/lib/ringbuf.c kernel/lib/
 $(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boot/bootinfo.h | deps
 $(UNIT)/test_keyboard: tests/unit/test_keyboard.c kernel/drivers/keyboard.c kernel/drivers/keyboard.h | deps
 $(UNIT)/test_acpi_aml: tests/unit/test_acpi_aml.c kernel/drivers/acpi_aml.c kernel/drivers/acpi_aml.h | deps
+$(UNIT)/test_runqueue: tests/unit/test_runqueue.c kernel/proc/runqueue.c kernel/proc/runqueue.h kernel/lib/list.h | deps
+$(UNIT)/test_pid: tests/unit/test_pid.c kernel/proc/pid.c kernel/proc/pid.h kernel/lib/errno.h | deps
 $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 	$(unit_link)
 

@@ -8,6 +8,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/usermode.h"
 #include "boot/bootinfo.h"
 #include "drivers/acpi.h"
 #include "drivers/console.h"
@@ -15,13 +16,16 @@
 #include "drivers/screen.h"
 #include "drivers/serial.h"
 #include "drivers/timer.h"
+#include "drivers/tty.h"
 #include "kernel.h"
 #include "lib/format.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/mm.h"
-#include "monitor.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+#include "syscall/syscall.h"
 #include "test/selftest.h"
 
 #include <stdarg.h>
@@ -98,11 +102,18 @@ void kmain(uint32_t magic, uint64_t info_phys)
     boot_log("acpi", "%s", acpi_description());
 
     interrupts_enable();
-    boot_log("ready", "interrupts on, uptime %lu ms", uptime_ms());
-
     if (cmdline_has(boot_info.cmdline, "selftest"))
         selftest_run(&boot_info);
     if (cmdline_has(boot_info.cmdline, "panictest"))
         selftest_trigger_page_fault();
-    monitor_run();
+    interrupts_disable();
+
+    usermode_init();
+    syscall_init();
+    boot_log("syscalls", "syscall/sysret and int 0x80, %d calls", SYS_COUNT);
+    sched_init();
+    tty_init();
+    boot_log("userland", "%s", proc_init(&boot_info));
+    boot_log("ready", "uptime %lu ms; scheduler starting", uptime_ms());
+    sched_start();
 }

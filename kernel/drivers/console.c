@@ -25,6 +25,7 @@ static bool screen_attached;
 
 static char input_storage[INPUT_SIZE];
 static struct ringbuf input = {input_storage, INPUT_SIZE, 0, 0};
+static void (*input_handler)(char c);
 
 void console_write(const char *s, size_t n)
 {
@@ -56,7 +57,17 @@ void console_input(char c)
     else if (c == 0x7F)
         c = '\b';
     bool irq = irq_save();
-    ringbuf_write(&input, &c, 1);
+    if (input_handler)
+        input_handler(c);
+    else
+        ringbuf_write(&input, &c, 1);
+    irq_restore(irq);
+}
+
+void console_set_input_handler(void (*handler)(char c))
+{
+    bool irq = irq_save();
+    input_handler = handler;
     irq_restore(irq);
 }
 
@@ -66,19 +77,4 @@ bool console_try_getc(char *c)
     bool got = ringbuf_read(&input, c, 1) == 1;
     irq_restore(irq);
     return got;
-}
-
-char console_getc(void)
-{
-    char c;
-    for (;;) {
-        /* Check and halt with interrupts off, or a key arriving between
-         * the check and the hlt would sleep until the next one. */
-        interrupts_disable();
-        if (ringbuf_read(&input, &c, 1) == 1)
-            break;
-        cpu_wait_for_interrupt();
-    }
-    interrupts_enable();
-    return c;
 }

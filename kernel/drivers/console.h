@@ -1,7 +1,8 @@
 /*
  * The console: where the kernel's text goes and where typed characters come
  * from. Output is copied to every console device (the serial port and the
- * screen); input from the serial port and the keyboard lands in one queue.
+ * screen); input from the serial port and the keyboard lands in one queue
+ * until the terminal (tty.h) takes it over.
  *
  * Text may carry ANSI colour escapes (ESC [ n m): the serial terminal
  * understands them already, and the screen console interprets them.
@@ -42,9 +43,9 @@ void console_input(char c);
 bool console_try_getc(char *c);
 
 /*
- * Waits (halting the CPU between interrupts) for a typed character.
- * Must be called with interrupts enabled; returns with them enabled.
+ * From now on, typed characters go to handler (the terminal, tty.c), called
+ * with interrupts off, instead of the queue.
  */
-char console_getc(void);
+void console_set_input_handler(void (*handler)(char c));
 
 #endif

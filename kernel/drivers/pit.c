@@ -10,6 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
+#include "proc/sched.h"
 
 #define PIT_INPUT_HZ      1193182ULL
 #define PIT_CHANNEL0      0x40
@@ -25,6 +26,7 @@ static void timer_irq(struct trap_frame *frame)
 {
     (void)frame;
     ticks++;
+    sched_tick();
 }
 
 void timer_init(void)

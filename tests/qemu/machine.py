@@ -6,7 +6,7 @@ kernel powering off (ACPI), or by close(), which the context manager calls
 even when a test fails.
 
     with Machine(iso, name="boot-cdrom-buddy") as m:
-        m.expect("chalk-monitor> ")
+        m.expect(PROMPT)
         m.command("mem")
         ...
 """
@@ -23,7 +23,7 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 BOOT_TIMEOUT = 60  # TCG on a busy CI machine; a BIOS boot usually takes ~1 s
-PROMPT = "chalk-monitor> "
+PROMPT = "chalk:~$ "
 
 
 class TestFailure(Exception):
@@ -73,7 +73,9 @@ class Machine:
         self.monitor_path = os.path.join(LOG_DIR, f"{name}.monitor")
         if os.path.exists(self.monitor_path):
             os.unlink(self.monitor_path)
-        args = ["-m", memory, "-display", "none", "-serial", "stdio",
+        # signal=off: a Ctrl+C the test types goes to Chalk, not to QEMU.
+        args = ["-m", memory, "-display", "none",
+                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                 "-monitor", f"unix:{self.monitor_path},server=on,wait=off",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         args += firmware_args(firmware, name) + media_args(iso, media) + list(extra)

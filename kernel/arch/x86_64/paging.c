@@ -10,72 +10,190 @@
  *     exactly its rights (W^X: text is never writable, data never
  *     executable);
  *   - nothing in the lower half, which belongs to user space.
- * Intermediate entries are permissive (present + writable); the leaf entry
- * alone decides the rights. Page-table frames come from the frame allocator
+ * Intermediate entries are permissive (present + writable, + user below
+ * USER_TOP); the leaf entry alone decides the rights.
+ *
+ * User address spaces get a PML4 of their own whose upper half is a copy of
+ * the kernel's: the kernel's PML4 entries (the direct map's and the image's)
+ * all exist before the first copy is made and never change after, so every
+ * space shares the same kernel tables below them. Page-table frames come from the frame allocator
  * and are reached through the direct map.
  */
 #include "arch/x86_64/paging.h"
 
 #include "arch/x86_64/cpu.h"
+#include "lib/errno.h"
 #include "lib/panic.h"
 #include "mm/memlayout.h"
 #include "mm/mm.h"
 
 #define ENTRIES 512
 
-static uint64_t *kernel_pml4;
-static uint64_t nx; /* PTE_NX when the CPU supports no-execute, else 0 */
+static uint64_t kernel_root; /* physical address of the kernel's PML4 */
+static uint64_t nx;          /* PTE_NX when the CPU supports no-execute, else 0 */
+/*
+ * Set once the first user address space copied the kernel half. From then
+ * on the kernel's PML4 must not gain entries: the copies would not see them.
+ */
+static bool kernel_half_shared;
 
 static unsigned index_at(uint64_t virt, unsigned level)
 {
     return (virt >> (12 + 9 * level)) & (ENTRIES - 1);
 }
 
-/* The table an entry points to, allocated (zeroed) if the entry is empty. */
-static uint64_t *next_table(uint64_t *entry)
+static uint64_t *table_at(uint64_t entry)
+{
+    return phys_to_virt(entry & PTE_ADDRESS_MASK);
+}
+
+/*
+ * The table an entry points to, allocated (zeroed) if the entry is empty,
+ * or NULL when memory is out. Tables under the lower half are marked user:
+ * the leaf entry alone decides what user code may do.
+ */
+static uint64_t *next_table(uint64_t *entry, uint64_t virt)
 {
     if (!(*entry & PTE_PRESENT)) {
         uint64_t frame = mm_alloc_frame();
         if (!frame)
-            panic("paging: out of memory for page tables");
-        *entry = frame | PTE_PRESENT | PTE_WRITE;
+            return NULL;
+        *entry = frame | PTE_PRESENT | PTE_WRITE | (virt < USER_TOP ? PTE_USER : 0);
     }
     KASSERT(!(*entry & PTE_HUGE));
-    return phys_to_virt(*entry & PTE_ADDRESS_MASK);
+    return table_at(*entry);
 }
 
-/* Walks from the PML4 down to the table at level (1 = page table). */
-static uint64_t *table_for(uint64_t virt, unsigned level)
+/* Walks from the PML4 at root down to the table at level (1 = page directory). */
+static uint64_t *table_for(uint64_t root, uint64_t virt, unsigned level)
 {
-    uint64_t *table = kernel_pml4;
-    for (unsigned l = 3; l > level; l--)
-        table = next_table(&table[index_at(virt, l)]);
+    uint64_t *table = phys_to_virt(root);
+    for (unsigned l = 3; l > level && table; l--) {
+        KASSERT(!(l == 3 && root == kernel_root && kernel_half_shared &&
+                  !(table[index_at(virt, 3)] & PTE_PRESENT)));
+        table = next_table(&table[index_at(virt, l)], virt);
+    }
+    return table;
+}
+
+/* Boot-time mappings: running out of memory this early is fatal. */
+static uint64_t *boot_table_for(uint64_t virt, unsigned level)
+{
+    uint64_t *table = table_for(kernel_root, virt, level);
+    if (!table)
+        panic("paging: out of memory for page tables");
     return table;
 }
 
 static void map_huge(uint64_t virt, uint64_t phys, uint64_t flags)
 {
-    uint64_t *pd = table_for(virt, 1);
+    uint64_t *pd = boot_table_for(virt, 1);
     uint64_t *entry = &pd[index_at(virt, 1)];
     if (!(*entry & PTE_PRESENT))
         *entry = phys | flags | PTE_HUGE | PTE_PRESENT;
 }
 
-static void map_page(uint64_t virt, uint64_t phys, uint64_t flags)
+uint64_t paging_query(uint64_t root, uint64_t virt)
 {
-    uint64_t *pt = table_for(virt, 0);
-    pt[index_at(virt, 0)] = phys | flags | PTE_PRESENT;
-}
-
-uint64_t paging_lookup(uint64_t virt)
-{
-    uint64_t *table = kernel_pml4;
+    uint64_t *table = phys_to_virt(root);
     for (unsigned level = 3;; level--) {
         uint64_t entry = table[index_at(virt, level)];
         if (!(entry & PTE_PRESENT) || level == 0 || (level == 1 && (entry & PTE_HUGE)))
             return entry & PTE_PRESENT ? entry : 0;
-        table = phys_to_virt(entry & PTE_ADDRESS_MASK);
+        table = table_at(entry);
     }
+}
+
+uint64_t paging_lookup(uint64_t virt)
+{
+    return paging_query(kernel_root, virt);
+}
+
+uint64_t paging_kernel_root(void)
+{
+    return kernel_root;
+}
+
+uint64_t paging_no_execute(void)
+{
+    return nx;
+}
+
+int paging_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t flags)
+{
+    uint64_t *pt = table_for(root, virt, 0);
+    if (!pt)
+        return -ENOMEM;
+    if (!(flags & PTE_EXECUTE_OK))
+        flags |= nx;
+    pt[index_at(virt, 0)] = phys | (flags & ~PTE_EXECUTE_OK) | PTE_PRESENT;
+    return 0;
+}
+
+static bool table_empty(const uint64_t *table)
+{
+    for (unsigned i = 0; i < ENTRIES; i++)
+        if (table[i])
+            return false;
+    return true;
+}
+
+uint64_t paging_unmap(uint64_t root, uint64_t virt)
+{
+    /* path[l] is the table at level l on the way down; path[3] the PML4. */
+    uint64_t *path[4];
+    path[3] = phys_to_virt(root);
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t entry = path[level][index_at(virt, level)];
+        if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+            return 0;
+        path[level - 1] = table_at(entry);
+    }
+    uint64_t old = path[0][index_at(virt, 0)];
+    if (!(old & PTE_PRESENT))
+        return 0;
+    path[0][index_at(virt, 0)] = 0;
+    invlpg(virt);
+    /* Tables left empty go too, so unmapping gives back every frame mapping took. */
+    for (unsigned level = 0; level < 3 && table_empty(path[level]); level++) {
+        mm_free_frames(virt_to_phys(path[level]), 1);
+        path[level + 1][index_at(virt, level + 1)] = 0;
+    }
+    return old;
+}
+
+uint64_t paging_new_root(void)
+{
+    uint64_t root = mm_alloc_frame();
+    if (!root)
+        return 0;
+    uint64_t *new_pml4 = phys_to_virt(root), *kernel_pml4 = phys_to_virt(kernel_root);
+    for (unsigned i = ENTRIES / 2; i < ENTRIES; i++)
+        new_pml4[i] = kernel_pml4[i];
+    kernel_half_shared = true;
+    return root;
+}
+
+/* Frees what entry at level (3 = PML4 entry, 0 = page) points to, recursively. */
+static void free_tree(uint64_t entry, unsigned level)
+{
+    if (!(entry & PTE_PRESENT))
+        return;
+    KASSERT(!(entry & PTE_HUGE));
+    if (level > 0) {
+        uint64_t *table = table_at(entry);
+        for (unsigned i = 0; i < ENTRIES; i++)
+            free_tree(table[i], level - 1);
+    }
+    mm_free_frames(entry & PTE_ADDRESS_MASK, 1);
+}
+
+void paging_free_root(uint64_t root)
+{
+    uint64_t *pml4 = phys_to_virt(root);
+    for (unsigned i = 0; i < ENTRIES / 2; i++)
+        free_tree(pml4[i], 3);
+    mm_free_frames(root, 1);
 }
 
 void paging_map_direct(uint64_t phys, uint64_t size)
@@ -90,7 +208,7 @@ void paging_map_direct(uint64_t phys, uint64_t size)
 static void map_kernel_range(const char *start, const char *end, uint64_t flags)
 {
     for (uint64_t v = ALIGN_DOWN((uint64_t)start, PAGE_SIZE); v < (uint64_t)end; v += PAGE_SIZE)
-        map_page(v, v - KERNEL_VMA, flags | PTE_GLOBAL);
+        boot_table_for(v, 0)[index_at(v, 0)] = (v - KERNEL_VMA) | flags | PTE_GLOBAL | PTE_PRESENT;
 }
 
 static bool direct_mapped_type(uint32_t type)
@@ -106,7 +224,7 @@ void paging_init(const struct boot_info *info)
     uint64_t root = mm_alloc_frame();
     if (!root)
         panic("paging: out of memory for the kernel page table");
-    kernel_pml4 = phys_to_virt(root);
+    kernel_root = root;
 
     /* The first MiB holds firmware tables (EBDA, possibly the RSDP). */
     paging_map_direct(0, 1 << 20);

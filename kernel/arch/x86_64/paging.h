@@ -17,6 +17,8 @@
 #define PTE_GLOBAL       (1ULL << 8)
 #define PTE_NX           (1ULL << 63)
 #define PTE_ADDRESS_MASK 0x000FFFFFFFFFF000ULL
+/* Not a hardware bit: tells paging_map to leave the page executable. */
+#define PTE_EXECUTE_OK (1ULL << 9)
 
 /*
  * Builds the kernel's final page tables and switches to them: the direct
@@ -34,5 +36,41 @@ uint64_t paging_lookup(uint64_t virt);
 
 /* Maps [phys, phys + size) into the direct map (2 MiB pages). */
 void paging_map_direct(uint64_t phys, uint64_t size);
+
+/*
+ * Page tables of user address spaces. root is the physical address of a
+ * PML4. Locking: the caller serialises changes to one root.
+ */
+
+/* The kernel's own PML4 (what runs when no user space is active). */
+uint64_t paging_kernel_root(void);
+
+/* PTE_NX when the CPU supports no-execute pages, else 0. */
+uint64_t paging_no_execute(void);
+
+/* A new PML4 with an empty lower half and the kernel's upper half, or 0. */
+uint64_t paging_new_root(void);
+
+/*
+ * Frees root, its lower-half page tables and every page they map: each user
+ * page belongs to exactly one address space.
+ */
+void paging_free_root(uint64_t root);
+
+/*
+ * Maps the 4 KiB page at virt to phys with flags (PTE_WRITE, PTE_USER,
+ * PTE_EXECUTE_OK; pages are no-execute unless PTE_EXECUTE_OK). Returns 0 or
+ * -ENOMEM when a page table could not be allocated.
+ */
+int paging_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t flags);
+
+/*
+ * Removes the mapping of virt and frees page tables it leaves empty (below
+ * the PML4); returns the old entry, or 0 if none.
+ */
+uint64_t paging_unmap(uint64_t root, uint64_t virt);
+
+/* The leaf entry mapping virt under root, or 0 when virt is not mapped. */
+uint64_t paging_query(uint64_t root, uint64_t virt);
 
 #endif

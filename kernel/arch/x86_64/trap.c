@@ -4,8 +4,8 @@
  * trap_entry.asm turns each vector into a call of trap_dispatch with the
  * saved registers. Dispatch is a table lookup: drivers and subsystems
  * register a handler per vector. What has no handler is an error: an
- * unexpected exception in the kernel is a kernel bug, so it panics with the
- * registers and a backtrace.
+ * exception in user mode kills the process that caused it, while one in the
+ * kernel is a kernel bug, so it panics with the registers and a backtrace.
  */
 #include "arch/x86_64/trap.h"
 
@@ -15,6 +15,7 @@
 #include "arch/x86_64/pic.h"
 #include "lib/kprintf.h"
 #include "lib/panic.h"
+#include "proc/sched.h"
 
 #include <stddef.h>
 
@@ -162,17 +163,34 @@ static void dispatch_irq(struct trap_frame *f)
     pic_send_eoi(irq);
 }
 
+/*
+ * Whether an exception is the running program's doing. An NMI, a double
+ * fault or a machine check may interrupt user code but is about the machine
+ * (or the kernel), so it stays fatal.
+ */
+static bool caused_by_program(uint64_t vector)
+{
+    return vector != VEC_NMI && vector != VEC_DOUBLE_FAULT && vector != VEC_MACHINE_CHECK;
+}
+
+static void dispatch(struct trap_frame *f)
+{
+    if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + 16)
+        dispatch_irq(f);
+    else if (handlers[f->vector])
+        handlers[f->vector](f);
+    else if (f->vector < 32 && trap_from_user(f) && caused_by_program(f->vector))
+        proc_user_fault(f); /* the process dies, the kernel goes on */
+    else if (f->vector < 32)
+        unhandled_exception(f);
+    else
+        kprintf("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
-    if (f->vector >= VEC_IRQ_BASE && f->vector < VEC_IRQ_BASE + 16) {
-        dispatch_irq(f);
-        return;
-    }
-    if (handlers[f->vector]) {
-        handlers[f->vector](f);
-        return;
-    }
-    if (f->vector < 32)
-        unhandled_exception(f);
-    kprintf("trap: unexpected interrupt vector %lu ignored\n", f->vector);
+    dispatch(f);
+    /* The one place every interrupt, fault and int 0x80 returns to user mode. */
+    if (trap_from_user(f))
+        sched_return_to_user();
 }

@@ -1,0 +1,67 @@
+/*
+ * Open files and file-descriptor tables.
+ *
+ * A struct file is one open object (today the console; pipes next) with the
+ * operations that read and write it. It is shared, counted by refs, between
+ * every fd that names it, in one process (dup2) or several (inherited at
+ * spawn), and released when the last fd goes away.
+ *
+ * An fd table maps small integers to files. A process owns its table: spawn
+ * copies the parent's, and dup2/close only ever change the caller's own.
+ *
+ * Locking: callers keep interrupts off (as every system call does).
+ */
+#ifndef CHALK_FS_FILE_H
+#define CHALK_FS_FILE_H
+
+#include <stddef.h>
+
+#define FD_MAX 16
+
+struct file;
+
+struct file_ops {
+    /*
+     * Reads up to n bytes into the kernel buffer buf: the count, 0 at end of
+     * file, or -errno. May sleep (returns -EINTR when the caller is killed).
+     */
+    long (*read)(struct file *file, char *buf, size_t n);
+    /* Writes up to n bytes from buf: the count, or -errno. May sleep. */
+    long (*write)(struct file *file, const char *buf, size_t n);
+    /* Called when the last reference goes; may be NULL. */
+    void (*release)(struct file *file);
+};
+
+struct file {
+    unsigned refs;
+    const struct file_ops *ops;
+    void *data; /* the object's own state */
+};
+
+/* A new file with one reference, or NULL when memory is out. */
+struct file *file_open(const struct file_ops *ops, void *data);
+struct file *file_get(struct file *file);
+void file_put(struct file *file);
+
+struct fd_table {
+    struct file *files[FD_MAX];
+};
+
+/* The file behind fd, or NULL when fd is not open (or out of range). */
+struct file *fd_lookup(struct fd_table *table, int fd);
+
+/* Makes dst a copy of src, taking a reference on every open file. */
+void fd_table_clone(struct fd_table *dst, const struct fd_table *src);
+
+/* Puts file (the caller's reference is taken over) at fd, closing what was there. */
+void fd_install(struct fd_table *table, int fd, struct file *file);
+
+/* 0, or -EBADF. */
+int fd_close(struct fd_table *table, int fd);
+
+/* newfd, or -EBADF when oldfd is not open or newfd out of range. */
+int fd_dup2(struct fd_table *table, int oldfd, int newfd);
+
+void fd_close_all(struct fd_table *table);
+
+#endif

@@ -1,0 +1,109 @@
+#include "mm/uheap.h"
+
+#include "lib/errno.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+
+static struct heap *user_heap;
+static struct vm_space *heap_space;
+
+int uheap_init(struct vm_space *space, uint64_t base, uint64_t size)
+{
+    int err = vm_map_zeroed(space, base, size, VM_WRITE);
+    if (err < 0)
+        return err;
+    struct vm_space *previous = vm_active();
+    vm_activate(space);
+    user_heap = heap_init((void *)base, size);
+    vm_activate(previous);
+    if (!user_heap) {
+        vm_unmap_free(space, base, size);
+        return -ENOMEM;
+    }
+    heap_space = space;
+    return 0;
+}
+
+/* Makes room for one more block in owner's array. */
+static int reserve_slot(struct uheap_owner *owner)
+{
+    if (owner->count < owner->capacity)
+        return 0;
+    size_t capacity = owner->capacity ? owner->capacity * 2 : 16;
+    uint64_t *blocks = kmalloc(capacity * sizeof(*blocks));
+    if (!blocks)
+        return -ENOMEM;
+    if (owner->count)
+        memcpy(blocks, owner->blocks, owner->count * sizeof(*blocks));
+    kfree(owner->blocks);
+    owner->blocks = blocks;
+    owner->capacity = capacity;
+    return 0;
+}
+
+int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size)
+{
+    if (!user_heap)
+        return -ENOMEM;
+    KASSERT(vm_active() == heap_space);
+    if (size == 0)
+        return -EINVAL;
+    if (reserve_slot(owner) < 0)
+        return -ENOMEM;
+    void *block = heap_alloc(user_heap, size);
+    if (!block)
+        return -ENOMEM;
+    owner->blocks[owner->count++] = (uint64_t)block;
+    owner->bytes += heap_block_size(user_heap, block);
+    return (int64_t)block;
+}
+
+/* Position of addr in owner's array, or -1. Newest first: LIFO use is common. */
+static long find_block(const struct uheap_owner *owner, uint64_t addr)
+{
+    for (size_t i = owner->count; i-- > 0;)
+        if (owner->blocks[i] == addr)
+            return (long)i;
+    return -1;
+}
+
+static void release_block(struct uheap_owner *owner, size_t index)
+{
+    void *block = (void *)owner->blocks[index];
+    owner->bytes -= heap_block_size(user_heap, block);
+    int err = heap_free(user_heap, block);
+    KASSERT(err == 0); /* the array only holds blocks the heap handed out */
+    owner->blocks[index] = owner->blocks[--owner->count];
+}
+
+int uheap_free(struct uheap_owner *owner, uint64_t addr)
+{
+    KASSERT(vm_active() == heap_space || owner->count == 0);
+    long index = find_block(owner, addr);
+    if (index < 0)
+        return -EINVAL;
+    release_block(owner, (size_t)index);
+    return 0;
+}
+
+void uheap_release_all(struct uheap_owner *owner)
+{
+    if (owner->count) {
+        struct vm_space *previous = vm_active();
+        vm_activate(heap_space);
+        while (owner->count)
+            release_block(owner, owner->count - 1);
+        vm_activate(previous);
+    }
+    kfree(owner->blocks);
+    *owner = (struct uheap_owner){0};
+}
+
+void uheap_stats(struct heap_stats *stats)
+{
+    if (user_heap)
+        heap_stats(user_heap, stats);
+    else
+        memset(stats, 0, sizeof(*stats));
+}

@@ -1,0 +1,50 @@
+/*
+ * The user heap: what malloc and free in user programs allocate from.
+ *
+ * It is one instance of the build-time memory manager (heap.h: buddy or
+ * first-fit) over a region of the userland image's address space, mapped
+ * user-writable, so `test memory` exercises the manager chosen with mm=.
+ * The kernel runs the manager on the program's behalf (SYS_MALLOC/SYS_FREE).
+ *
+ * Every block is recorded against the process that allocated it (its
+ * struct uheap_owner), for two reasons: a process may only free its own
+ * blocks, and when a process dies, however it dies, the kernel frees what
+ * it still holds. A killed `test memory` therefore gives its memory back.
+ *
+ * Locking: interrupts off, and the user heap's address space active.
+ */
+#ifndef CHALK_MM_UHEAP_H
+#define CHALK_MM_UHEAP_H
+
+#include "mm/heap.h"
+#include "mm/vm.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The blocks one process holds: an array that grows as needed. */
+struct uheap_owner {
+    uint64_t *blocks;
+    size_t count;
+    size_t capacity;
+    size_t bytes; /* sum of the blocks' usable sizes */
+};
+
+/*
+ * Maps [base, base + size) into space and builds the heap over it.
+ * Returns 0 or -ENOMEM.
+ */
+int uheap_init(struct vm_space *space, uint64_t base, uint64_t size);
+
+/* The address of a new block of size bytes owned by owner, or -ENOMEM/-EINVAL. */
+int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size);
+
+/* Frees a block owner holds: 0, or -EINVAL (not one of its blocks). */
+int uheap_free(struct uheap_owner *owner, uint64_t addr);
+
+/* Frees every block owner still holds (the process is dying). */
+void uheap_release_all(struct uheap_owner *owner);
+
+void uheap_stats(struct heap_stats *stats);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * Scheduling mechanism: the run queue (policy in runqueue.c), context
+ * switches, sleeping and waking, the idle task and the timer tick.
+ *
+ * Invariants:
+ *  - current is RUNNING (or is the idle task, which is never queued);
+ *  - a READY process is on the run queue, a SLEEPING one on exactly one
+ *    waitq (waiting_on), and nothing else is on either;
+ *  - need_resched is only acted on at sched_return_to_user and in idle.
+ */
+#include "proc/sched.h"
+
+#include "arch/x86_64/cpu.h"
+#include "drivers/timer.h"
+#include "lib/errno.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+
+static struct runqueue runqueue;
+static struct proc idle_task;
+static struct proc *current = &idle_task;
+static bool need_resched;
+/* Processes in sched_sleep_ms, in order of wake_tick. Ready before sched_init:
+ * the timer ticks from timer_init on. */
+static struct waitq timer_sleepers = {{&timer_sleepers.sleepers, &timer_sleepers.sleepers}};
+
+struct proc *proc_current(void)
+{
+    return current;
+}
+
+struct proc *sched_idle(void)
+{
+    return &idle_task;
+}
+
+void sched_init(void)
+{
+    runqueue_init(&runqueue);
+    idle_task = (struct proc){.pid = 0, .state = STATE_RUNNING, .canary = PROC_CANARY};
+    strlcpy(idle_task.name, "idle", sizeof(idle_task.name));
+    list_node_init(&idle_task.wait_node);
+    list_node_init(&idle_task.se.node);
+}
+
+void sched_make_ready(struct proc *p)
+{
+    KASSERT(p != &idle_task && !list_linked(&p->se.node));
+    p->state = STATE_READY;
+    runqueue_add(&runqueue, &p->se);
+    if (current == &idle_task || sched_should_preempt(&p->se, &current->se))
+        need_resched = true;
+}
+
+void sched_dequeue(struct proc *p)
+{
+    runqueue_remove(&runqueue, &p->se);
+    if (list_linked(&p->wait_node))
+        list_remove(&p->wait_node);
+    p->waiting_on = NULL;
+}
+
+void sched_set_priority(struct proc *p, int priority)
+{
+    runqueue_set_priority(&runqueue, &p->se, priority);
+}
+
+/* Runs on the new process's stack right after a switch. */
+void sched_finish_switch(uint64_t previous)
+{
+    struct proc *prev = (struct proc *)previous;
+    if ((prev->state == STATE_ZOMBIE || prev->state == STATE_DEAD) && prev->kernel_stack) {
+        /* Now that nothing runs on it, the dead process's stack can go. */
+        proc_free_kernel_stack(prev);
+        if (prev->state == STATE_DEAD)
+            prev->state = STATE_UNUSED;
+    }
+}
+
+static void switch_to(struct proc *next)
+{
+    struct proc *prev = current;
+    KASSERT(prev->canary == PROC_CANARY && next->canary == PROC_CANARY);
+    current = next;
+    next->state = STATE_RUNNING;
+    if (next->space) {
+        usermode_set_kernel_stack((uint64_t)next->kernel_stack + KERNEL_STACK_SIZE);
+        vm_activate(next->space);
+    }
+    if (prev->space && prev->state != STATE_DEAD && prev->state != STATE_ZOMBIE)
+        fpu_save(&prev->fpu);
+    if (next->space)
+        fpu_restore(&next->fpu);
+    uint64_t from = context_switch(&prev->saved_rsp, next->saved_rsp, (uint64_t)prev);
+    sched_finish_switch(from);
+}
+
+void schedule(void)
+{
+    KASSERT(!interrupts_enabled());
+    KASSERT(current->state != STATE_RUNNING || current == &idle_task);
+    need_resched = false;
+    struct sched_entity *se = runqueue_pick(&runqueue);
+    struct proc *next = se ? list_entry(se, struct proc, se) : &idle_task;
+    if (next == current) {
+        current->state = STATE_RUNNING;
+        return;
+    }
+    switch_to(next);
+}
+
+void sched_yield(void)
+{
+    if (current != &idle_task)
+        runqueue_add(&runqueue, &current->se);
+    current->state = STATE_READY;
+    schedule();
+}
+
+void sched_return_to_user(void)
+{
+    KASSERT(current != &idle_task);
+    for (;;) {
+        if (current->killed)
+            proc_exit(EXIT_KILLED);
+        if (!need_resched)
+            return;
+        sched_yield();
+    }
+}
+
+void sched_tick(void)
+{
+    current->cpu_ticks++;
+    uint64_t now = timer_ticks();
+    while (!list_empty(&timer_sleepers.sleepers)) {
+        struct proc *p = list_entry(timer_sleepers.sleepers.next, struct proc, wait_node);
+        if (p->wake_tick > now)
+            break;
+        sched_wake(p);
+    }
+    if (current != &idle_task && sched_entity_tick(&current->se))
+        need_resched = true;
+}
+
+void waitq_init(struct waitq *q)
+{
+    list_init(&q->sleepers);
+}
+
+/* Puts current on q just before node `before` (q's head: at the end). */
+static int sleep_before(struct waitq *q, struct list_node *before)
+{
+    KASSERT(current != &idle_task);
+    current->state = STATE_SLEEPING;
+    current->waiting_on = q;
+    list_insert_between(&current->wait_node, before->prev, before);
+    schedule();
+    return current->killed ? -EINTR : 0;
+}
+
+int waitq_sleep(struct waitq *q)
+{
+    return sleep_before(q, &q->sleepers);
+}
+
+void sched_wake(struct proc *p)
+{
+    if (p->state != STATE_SLEEPING)
+        return;
+    list_remove(&p->wait_node);
+    p->waiting_on = NULL;
+    if (p->stopped)
+        p->state = STATE_BLOCKED;
+    else
+        sched_make_ready(p);
+}
+
+bool waitq_wake_one(struct waitq *q)
+{
+    if (list_empty(&q->sleepers))
+        return false;
+    sched_wake(list_entry(q->sleepers.next, struct proc, wait_node));
+    return true;
+}
+
+void waitq_wake_all(struct waitq *q)
+{
+    while (waitq_wake_one(q))
+        ;
+}
+
+int sched_sleep_ms(uint64_t ms)
+{
+    /* + 1: the tick now under way is partly over; sleep at least ms. */
+    current->wake_tick = timer_ticks() + ms * TIMER_HZ / 1000 + 1;
+    struct list_node *before = timer_sleepers.sleepers.next;
+    while (before != &timer_sleepers.sleepers &&
+           list_entry(before, struct proc, wait_node)->wake_tick <= current->wake_tick)
+        before = before->next;
+    return sleep_before(&timer_sleepers, before);
+}
+
+void sched_start(void)
+{
+    for (;;) {
+        interrupts_disable();
+        if (need_resched || runqueue.ready)
+            schedule();
+        else
+            cpu_wait_for_interrupt(); /* sti; hlt: no wake-up lost in between */
+    }
+}

@@ -1,0 +1,118 @@
+/*
+ * The system-call interface between Chalk's kernel and user space: call
+ * numbers, and the structures that cross the boundary. This directory
+ * (kernel/uapi/) is the only part of the kernel that user programs include;
+ * it must not depend on anything else in the kernel.
+ *
+ * Calling convention (both `syscall` and `int 0x80`): number in rax,
+ * arguments in rdi, rsi, rdx, r10, r8, r9, result in rax. A negative result
+ * in [-4095, -1] is an error code, -EXXX (chalk/errno.h). Every call, its
+ * arguments and its errors are listed in docs/syscalls.md.
+ */
+#ifndef CHALK_UAPI_SYSCALLS_H
+#define CHALK_UAPI_SYSCALLS_H
+
+#include <stdint.h>
+
+#define SYS_READ        0  /* (fd, buf, len) -> bytes read, 0 at end of file */
+#define SYS_WRITE       1  /* (fd, buf, len) -> bytes written */
+#define SYS_CLOSE       2  /* (fd) */
+#define SYS_DUP2        3  /* (oldfd, newfd) -> newfd */
+#define SYS_SPAWN       4  /* (const struct chalk_spawn *) -> pid */
+#define SYS_EXIT        5  /* (status), does not return */
+#define SYS_GETPID      6  /* () -> pid */
+#define SYS_GETPPID     7  /* () -> parent's pid */
+#define SYS_KILL        8  /* (pid) */
+#define SYS_NICE        9  /* (pid, priority) */
+#define SYS_BLOCK       10 /* (pid) */
+#define SYS_UNBLOCK     11 /* (pid) */
+#define SYS_YIELD       12 /* () */
+#define SYS_WAITPID     13 /* (pid or -1, int *status or NULL, flags) -> pid */
+#define SYS_PS          14 /* (struct chalk_proc_info *, max entries) -> count */
+#define SYS_SLEEP       15 /* (milliseconds) */
+#define SYS_UPTIME      16 /* () -> milliseconds since boot */
+#define SYS_MALLOC      17 /* (size) -> address in the user heap */
+#define SYS_FREE        18 /* (address) */
+#define SYS_MEMSTATS    19 /* (struct chalk_mem_stats *) */
+#define SYS_SHUTDOWN    20 /* () powers off, does not return on success */
+#define SYS_REBOOT      21 /* () */
+#define SYS_CONSOLE_RAW 22 /* (bool raw): raw or line-edited console input */
+#define SYS_COUNT       23
+
+/* Priorities: 0 is the highest, 4 the lowest; new processes start at 2. */
+#define PRIORITY_HIGHEST 0
+#define PRIORITY_LOWEST  4
+#define PRIORITY_DEFAULT 2
+
+/* struct chalk_spawn flags. */
+#define SPAWN_NEW_JOB          (1u << 0) /* start a job (process group) of its own */
+#define SPAWN_FOREGROUND       (1u << 1) /* the new job gets the console; needs NEW_JOB */
+#define SPAWN_IGNORE_INTERRUPT (1u << 2) /* Ctrl+C does not kill it (init, the shell) */
+
+#define SPAWN_INHERIT_FD (-1)
+
+/*
+ * A new process runs entry(rdi = argc, rsi = argv, rdx = arg) in ring 3,
+ * on a stack of its own that holds a copy of argv. entry must not return
+ * (the C library's start routine calls exit with the function's result).
+ * argv[0] is the first argument, not the program's name.
+ */
+struct chalk_spawn {
+    uint64_t entry;
+    uint64_t arg;
+    const char *name; /* shown by ps; at most PROC_NAME_MAX - 1 bytes kept */
+    uint64_t argc;
+    char *const *argv;
+    int32_t priority; /* PRIORITY_HIGHEST .. PRIORITY_LOWEST */
+    uint32_t flags;
+    int32_t stdin_fd;  /* the caller's fd to become the child's 0, or SPAWN_INHERIT_FD */
+    int32_t stdout_fd; /* likewise for 1 */
+};
+
+#define SPAWN_MAX_ARGS   32
+#define SPAWN_MAX_ARGLEN 256 /* per argument, including the terminating zero */
+
+/* waitpid flags. */
+#define WAIT_NOHANG 1u /* return 0 at once when no child has ended yet */
+
+/* Exit status of a process ended by kill, a fault or Ctrl+C. */
+#define EXIT_KILLED (-1)
+
+#define PROC_NAME_MAX 32
+
+enum chalk_proc_state {
+    PROC_READY,
+    PROC_RUNNING,
+    PROC_BLOCKED,  /* stopped by block() until unblock() */
+    PROC_SLEEPING, /* waiting for an event inside a call: input, a child, time */
+    PROC_ZOMBIE,
+};
+
+struct chalk_proc_info {
+    int32_t pid;
+    int32_t ppid;
+    int32_t pgid; /* its job */
+    int32_t priority;
+    int32_t state; /* enum chalk_proc_state */
+    int32_t foreground;
+    uint64_t cpu_ms;     /* CPU time used */
+    uint64_t stack_base; /* lowest address of its user stack */
+    char name[PROC_NAME_MAX];
+};
+
+struct chalk_mem_stats {
+    char manager[16];    /* "buddy" or "firstfit" */
+    uint64_t heap_total; /* the user heap, bytes */
+    uint64_t heap_used;
+    uint64_t heap_free;
+    uint64_t heap_largest_free;
+    uint64_t heap_blocks; /* live allocations, all processes */
+    uint64_t mine_bytes;  /* allocated by the caller */
+    uint64_t mine_blocks;
+    uint64_t frames_total; /* physical memory, 4 KiB frames */
+    uint64_t frames_free;
+    uint64_t kernel_heap_used;
+    uint64_t kernel_heap_total;
+};
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * File descriptors and process identity, with the usual Unix names.
+ *
+ * Like every system-call wrapper in the C library, these return -1 and set
+ * errno on failure. Descriptors 0, 1 and 2 are the console unless the
+ * process was spawned with others.
+ */
+#ifndef CHALK_USER_UNISTD_H
+#define CHALK_USER_UNISTD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STDIN_FILENO  0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+typedef int64_t ssize_t;
+
+/* 0 at end of file (Ctrl+D on the console; a background process always). */
+ssize_t read(int fd, void *buf, size_t len);
+ssize_t write(int fd, const void *buf, size_t len);
+int close(int fd);
+int dup2(int oldfd, int newfd);
+
+int getpid(void);
+int getppid(void);
+
+#endif

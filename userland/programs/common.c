@@ -1,0 +1,39 @@
+/* Helpers the programs share: usage lines, numeric arguments, the process table. */
+#include <errno.h>
+#include <programs.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* More entries than the kernel's process table has, so one call sees every process. */
+#define PROCESS_TABLE_MAX 256
+
+int program_usage(const struct program *program)
+{
+    fprintf(stderr, "usage: %s\n", program->usage);
+    return 2;
+}
+
+/* Strict, so that "kill 12x" is refused rather than read as 12. */
+bool program_arg_int(const char *arg, int64_t min, int64_t max, int64_t *value)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(arg, &end, 10);
+    if (end == arg || *end || errno == ERANGE || n < min || n > max)
+        return false;
+    *value = n;
+    return true;
+}
+
+struct chalk_proc_info *process_table(int *count)
+{
+    struct chalk_proc_info *procs = malloc(PROCESS_TABLE_MAX * sizeof(*procs));
+    if (!procs)
+        return NULL;
+    *count = ps(procs, PROCESS_TABLE_MAX);
+    if (*count < 0) {
+        free(procs);
+        return NULL;
+    }
+    return procs;
+}

@@ -1,0 +1,106 @@
+/*
+ * fault: misbehave on purpose. Each kind is something a buggy program does;
+ * the kernel must end the process (the shell sees status -1) and carry on.
+ */
+#include <programs.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* An address in the kernel's half, where user code has no rights. */
+#define KERNEL_ADDRESS 0xFFFFFFFF80100000ULL
+
+static int64_t fault_main(uint64_t argc, char *argv[]);
+
+PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpose",
+        .usage = "fault null|kernel|divide|opcode|stack|gp",
+        .manual = "Does something no program may do, to show that the kernel ends the\n"
+                  "process and nothing else:\n"
+                  "  null    writes through a NULL pointer (page fault)\n"
+                  "  kernel  writes to a kernel address (page fault: a protection violation)\n"
+                  "  divide  divides by zero (divide error)\n"
+                  "  opcode  runs an undefined instruction, ud2 (invalid opcode)\n"
+                  "  stack   recurses without end until the stack runs out (page fault)\n"
+                  "  gp      runs hlt, which only the kernel may (general protection)\n");
+
+/*
+ * The compiler may assume a program never writes through NULL and replace
+ * such a write with anything; reading the address through a volatile hides
+ * it, so the write really happens.
+ */
+static void write_to(uint64_t address)
+{
+    volatile uint64_t hidden = address;
+    *(volatile int *)(uintptr_t)hidden = 1;
+}
+
+static void null_write(void)
+{
+    write_to(0);
+}
+
+static void kernel_write(void)
+{
+    write_to(KERNEL_ADDRESS);
+}
+
+/* Both operands unknown to the compiler, or it computes 1 / x without dividing. */
+static void divide_by_zero(void)
+{
+    volatile int one = 1, zero = 0;
+    volatile int result = one / zero;
+    (void)result;
+}
+
+static void invalid_opcode(void)
+{
+    __asm__ volatile("ud2");
+}
+
+/* The frame keeps a live local after the call, so the recursion cannot become a loop. */
+static uint64_t recurse(uint64_t depth)
+{
+    volatile char frame[256];
+    frame[0] = (char)depth;
+    if (depth == 0) /* never: depth only grows, and the stack ends long before it wraps */
+        return 0;
+    return recurse(depth + 1) + (uint64_t)frame[0];
+}
+
+static void stack_overflow(void)
+{
+    recurse(1);
+}
+
+static void privileged_instruction(void)
+{
+    __asm__ volatile("hlt");
+}
+
+static const struct {
+    const char *name;
+    const char *what;
+    void (*misbehave)(void);
+} faults[] = {
+    {"null", "writing through a NULL pointer", null_write},
+    {"kernel", "writing to a kernel address", kernel_write},
+    {"divide", "dividing by zero", divide_by_zero},
+    {"opcode", "running ud2", invalid_opcode},
+    {"stack", "recursing forever", stack_overflow},
+    {"gp", "running hlt in user mode", privileged_instruction},
+};
+
+static int64_t fault_main(uint64_t argc, char *argv[])
+{
+    if (argc != 1)
+        return program_usage(&program_fault);
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        if (strcmp(argv[0], faults[i].name) == 0) {
+            printf("fault: %s\n", faults[i].what);
+            faults[i].misbehave();
+            printf("fault: still running: the kernel let it pass\n");
+            return 1;
+        }
+    }
+    return program_usage(&program_fault);
+}
