@@ -14,8 +14,11 @@
  * steal the keyboard from the foreground, and it cannot hang either.
  *
  * Foreground hand-over nests: a foreground job may start another foreground
- * job, which gets the terminal until its last process is gone; then it
- * returns to the job that gave it.
+ * job, which gets the terminal until its leader (the process started with
+ * SPAWN_NEW_JOB, whose pid is the job's id) or its last process is gone;
+ * then it returns to the job that gave it. Processes the leader leaves
+ * behind run on in the background, so the shell, which waits for the
+ * leader, always gets the terminal back.
  *
  * Locking: interrupts off (input arrives in interrupt handlers).
  */
@@ -38,7 +41,7 @@ int tty_foreground(void);
 /* Gives the terminal to job pgid: 0, or -EBUSY when nesting is too deep. */
 int tty_push_foreground(int pgid);
 
-/* The last process of job pgid is gone: it no longer owns the terminal. */
+/* Job pgid's leader or last process is gone: it no longer owns the terminal. */
 void tty_job_gone(int pgid);
 
 /* Raw (true) or cooked (false) input; see above. */

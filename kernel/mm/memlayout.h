@@ -5,7 +5,7 @@
  *                                            kernel maps nothing here:
  *     0x0000000000400000                       the userland image (ELF)
  *     0x0000000100000000                       the user heap
- *     0x00007F0000000000 - 0x00007FFF00000000  user stacks, one per table
+ *     0x00007FFEC0000000 - 0x00007FFF00000000  user stacks, one per table
  *                                              slot, USER_STACK_STRIDE apart
  *   0xFFFF800000000000 - ...                 direct map: physical address p
  *                                            is visible at HHDM_BASE + p

@@ -259,7 +259,7 @@ static void reparent_children(const struct proc *p)
 /*
  * The end of a process whose resources are released: zombie or reaped at
  * once (the rule in proc.h), parent told, the terminal given back when its
- * job is gone. p is off every queue.
+ * job's leader or last process is gone. p is off every queue.
  */
 static void finish_death(struct proc *p, int status, bool killed)
 {
@@ -275,7 +275,8 @@ static void finish_death(struct proc *p, int status, bool killed)
     } else {
         p->state = STATE_DEAD;
     }
-    if (!proc_job_alive(p->pgid))
+    /* The leader is what the shell waits for: what it leaves behind goes on in the background. */
+    if (p->pid == p->pgid || !proc_job_alive(p->pgid))
         tty_job_gone(p->pgid);
 }
 
