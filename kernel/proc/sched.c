@@ -15,7 +15,6 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/string.h"
-#include "mm/mm.h"
 
 static struct runqueue runqueue;
 static struct proc idle_task;
