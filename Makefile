@@ -138,6 +138,7 @@ bochs: all
 UNIT := build/unit
 UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
 	$(UNIT)/test_heap_stress_buddy $(UNIT)/test_heap_stress_firstfit \
+	$(UNIT)/test_heap_corrupt_buddy $(UNIT)/test_heap_corrupt_firstfit \
 	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
 	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
 	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_pid $(USERLAND_UNIT_TESTS)
@@ -155,6 +156,7 @@ $(UNIT)/test_heap_%: tests/unit/test_heap.c kernel/mm/heap_%.c kernel/mm/heap.h 
 	$(unit_link)
 $(UNIT)/test_heap_stress_%: tests/unit/test_heap_stress.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
 	$(unit_link)
+$(UNIT)/test_heap_corrupt_%: tests/unit/test_heap_corrupt.c kernel/mm/heap_%.c kernel/mm/heap.h | deps
 	$(unit_link)
 
 $(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps

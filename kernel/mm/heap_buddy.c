@@ -16,9 +16,12 @@
  * the test repeats one order up. Both walk at most one step per order, so
  * allocation and free cost O(log n) for a heap of n bytes.
  *
- * Bookkeeping, all inside the region given to heap_init:
+ * Bookkeeping: struct heap and a tag array, the "meta" of heap.h. heap_init
+ * puts it at the start of the region it is given, heap_init_split wherever
+ * the caller says:
  *
- *   [struct heap][tags: one byte per 32-byte unit][pad][managed area ...]
+ *   heap_init:        [struct heap][tags][pad][managed area ...]
+ *   heap_init_split:  meta: [struct heap][tags]    area: [managed area ...]
  *
  *  - struct heap holds one free list per order. The lists are doubly linked
  *    and intrusive: the links live in the first 16 bytes of each free block,
@@ -40,11 +43,24 @@
  * and is never merged with, so the area is always covered by exactly these
  * blocks again once everything has been freed.
  *
+ * Untrusted areas (heap.h): the free-list links are the only bookkeeping
+ * inside the area, so they are the only thing a program that writes the
+ * area can corrupt. The tags are the truth and a link is a claim to be
+ * checked against them. Before a link is followed, the block it names must
+ * lie inside the area, at an offset that is a multiple of its size, and be
+ * tagged free with the order of the list it is on (checked_free); and the
+ * links around a block must agree (prev->next == block, next->prev ==
+ * block) before it is unlinked. A check that fails poisons the heap. Since
+ * a block is only taken once its tag says free, corruption can never make
+ * this heap hand out memory that is already allocated; and since allocation
+ * and free never walk a list, no link can make them loop.
+ *
  * Costs: each request is rounded up to a power of two, so up to almost half
  * of a block can be wasted (internal fragmentation; heap_stats counts whole
  * blocks as used to make that visible). A block merges only with its own
  * buddy, so two free neighbours that are not buddies stay apart. The tags
- * take 1/32 of the area.
+ * take 1/32 of the area. The checks cost a few tag lookups per list
+ * operation.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +79,7 @@
 #define TAG_FREE      0x40
 #define TAG_ORDER     0x3f
 
-/* The links a free block carries in its first bytes. */
+/* The links a free block carries in its first bytes: untrusted, see above. */
 struct free_block {
     struct free_block *next;
     struct free_block *prev;
@@ -81,12 +97,14 @@ _Static_assert(MAX_ORDER <= TAG_ORDER, "every order must fit in a tag");
  *    list below MIN_ORDER or above top_order holds anything;
  *  - no free block of order k has a free buddy of order k;
  *  - used, allocations and free_blocks agree with the tags.
+ * Once poisoned is set they need not hold any more: no call looks at them.
  */
 struct heap {
     uint8_t *area;                                /* base of the managed area, HEAP_ALIGN-aligned */
     size_t area_size;                             /* a multiple of MIN_BLOCK */
     uint8_t *tags;                                /* one per MIN_BLOCK unit of the area */
     unsigned top_order;                           /* order of the largest block the area can hold */
+    bool poisoned;                                /* a corrupt link was found (heap.h) */
     size_t used;                                  /* bytes in allocated blocks */
     size_t allocations;                           /* allocated blocks */
     size_t free_blocks;                           /* blocks on the free lists */
@@ -140,41 +158,83 @@ static size_t offset_of(const struct heap *heap, const void *block)
     return (size_t)((uintptr_t)block - (uintptr_t)heap->area);
 }
 
-static void push_free(struct heap *heap, size_t offset, unsigned order)
-{
-    struct free_block *block = block_at(heap, offset);
-    struct free_block **head = &heap->free_lists[order];
-
-    block->prev = NULL;
-    block->next = *head;
-    if (*head)
-        (*head)->prev = block;
-    *head = block;
-    *tag_at(heap, offset) = make_tag(TAG_FREE, order);
-    heap->free_blocks++;
-}
-
-/* Takes a free block off its list; its unit becomes untagged until the caller says what it is. */
-static void unlink_free(struct heap *heap, size_t offset, unsigned order)
-{
-    struct free_block *block = block_at(heap, offset);
-
-    if (block->prev)
-        block->prev->next = block->next;
-    else
-        heap->free_lists[order] = block->next;
-    if (block->next)
-        block->next->prev = block->prev;
-    *tag_at(heap, offset) = 0;
-    heap->free_blocks--;
-}
-
 /* True when a free block of exactly this order starts at offset (which may lie past the end). */
 static bool is_free_block(const struct heap *heap, size_t offset, unsigned order)
 {
     if (offset >= heap->area_size || heap->area_size - offset < order_size(order))
         return false;
     return *tag_at(heap, offset) == make_tag(TAG_FREE, order);
+}
+
+/*
+ * ptr, a link read from the area, as a free block of this order; NULL when
+ * it is not one: outside the area, not at a multiple of the order's size,
+ * or not tagged free with this order. No link is dereferenced before it has
+ * passed this test.
+ */
+static struct free_block *checked_free(const struct heap *heap, const struct free_block *ptr,
+                                       unsigned order)
+{
+    uintptr_t addr = (uintptr_t)ptr;
+    uintptr_t base = (uintptr_t)heap->area;
+
+    if (addr < base || addr - base >= heap->area_size || (addr - base) % order_size(order) != 0)
+        return NULL;
+    if (!is_free_block(heap, addr - base, order))
+        return NULL;
+    return block_at(heap, addr - base);
+}
+
+/*
+ * Puts the block at offset on the front of its list. It reads nothing from
+ * the area: the list heads are in struct heap, and only ever hold blocks
+ * that were checked (or pushed) when they became heads.
+ */
+static void push_free(struct heap *heap, size_t offset, unsigned order)
+{
+    struct free_block *block = block_at(heap, offset);
+    struct free_block *head = heap->free_lists[order];
+
+    block->prev = NULL;
+    block->next = head;
+    if (head)
+        head->prev = block;
+    heap->free_lists[order] = block;
+    *tag_at(heap, offset) = make_tag(TAG_FREE, order);
+    heap->free_blocks++;
+}
+
+/*
+ * Takes block, a free block of this order, off its list; its unit becomes
+ * untagged until the caller says what it is. Its links are read once and
+ * checked first: prev must be a free block of the same order whose next is
+ * block (or, when prev is NULL, block must be the list's head), and next,
+ * if any, one whose prev is block. False, with nothing changed, when they
+ * are corrupt.
+ */
+static bool unlink_free(struct heap *heap, struct free_block *block, unsigned order)
+{
+    struct free_block *prev = block->prev;
+    struct free_block *next = block->next;
+
+    if (prev == block || next == block || (prev && prev == next))
+        return false;
+    if (prev == NULL && heap->free_lists[order] != block)
+        return false;
+    if (prev && (!checked_free(heap, prev, order) || prev->next != block))
+        return false;
+    if (next && (!checked_free(heap, next, order) || next->prev != block))
+        return false;
+
+    if (prev)
+        prev->next = next;
+    else
+        heap->free_lists[order] = next;
+    if (next)
+        next->prev = prev;
+    *tag_at(heap, offset_of(heap, block)) = 0;
+    heap->free_blocks--;
+    return true;
 }
 
 /* The offset of the allocated block that ptr starts, or false when ptr is not one. */
@@ -196,26 +256,6 @@ static uintptr_t align_up(uintptr_t value, uintptr_t alignment)
     return (value + alignment - 1) & ~(alignment - 1);
 }
 
-/*
- * Lays out tags and area in what follows struct heap. With n units the tags
- * take n bytes, the padding before the area at most HEAP_ALIGN - 1 and the
- * area 32 * n, so n = (room - (HEAP_ALIGN - 1)) / 33 always fits.
- */
-static bool lay_out(struct heap *heap, uintptr_t end)
-{
-    uintptr_t tags = (uintptr_t)heap + sizeof(*heap);
-    size_t room = end - tags;
-    size_t units;
-
-    if (room < HEAP_ALIGN - 1 + MIN_BLOCK + 1)
-        return false;
-    units = (room - (HEAP_ALIGN - 1)) / (MIN_BLOCK + 1);
-    heap->tags = (uint8_t *)tags;
-    heap->area = (uint8_t *)align_up(tags + units, HEAP_ALIGN);
-    heap->area_size = units * MIN_BLOCK;
-    return true;
-}
-
 /* Covers the area with the largest aligned power-of-two blocks, largest first. */
 static void carve_area(struct heap *heap)
 {
@@ -229,25 +269,18 @@ static void carve_area(struct heap *heap)
     }
 }
 
-struct heap *heap_init(void *base, size_t size)
+/* Sets up an empty heap in heap, with one tag byte per MIN_BLOCK unit of the area. */
+static struct heap *build(struct heap *heap, uint8_t *tags, uint8_t *area, size_t area_size)
 {
-    uintptr_t start = align_up((uintptr_t)base, HEAP_ALIGN);
-    uintptr_t end = (uintptr_t)base + size;
-    struct heap *heap;
-
-    if (base == NULL || end < (uintptr_t)base || start < (uintptr_t)base)
-        return NULL;
-    if (start > end || end - start < sizeof(struct heap))
-        return NULL;
-
-    heap = (struct heap *)start;
-    if (!lay_out(heap, end))
-        return NULL;
+    heap->area = area;
+    heap->area_size = area_size;
+    heap->tags = tags;
     for (unsigned order = 0; order <= MAX_ORDER; order++)
         heap->free_lists[order] = NULL;
-    for (size_t unit = 0; unit < heap->area_size / MIN_BLOCK; unit++)
-        heap->tags[unit] = 0;
-    heap->top_order = floor_order(heap->area_size);
+    for (size_t unit = 0; unit < area_size / MIN_BLOCK; unit++)
+        tags[unit] = 0;
+    heap->top_order = floor_order(area_size);
+    heap->poisoned = false;
     heap->used = 0;
     heap->allocations = 0;
     heap->free_blocks = 0;
@@ -255,14 +288,67 @@ struct heap *heap_init(void *base, size_t size)
     return heap;
 }
 
+/*
+ * Lays out [struct heap][tags][pad][area] in the region. With n units the
+ * tags take n bytes, the padding before the area at most HEAP_ALIGN - 1 and
+ * the area 32 * n, so n = (room - (HEAP_ALIGN - 1)) / 33 always fits.
+ */
+struct heap *heap_init(void *base, size_t size)
+{
+    uintptr_t start = align_up((uintptr_t)base, HEAP_ALIGN);
+    uintptr_t end = (uintptr_t)base + size;
+    uintptr_t tags;
+    size_t room, units;
+
+    if (base == NULL || end < (uintptr_t)base || start < (uintptr_t)base)
+        return NULL;
+    if (start > end || end - start < sizeof(struct heap))
+        return NULL;
+
+    tags = start + sizeof(struct heap);
+    room = end - tags;
+    if (room < HEAP_ALIGN - 1 + MIN_BLOCK + 1)
+        return NULL;
+    units = (room - (HEAP_ALIGN - 1)) / (MIN_BLOCK + 1);
+    return build((struct heap *)start, (uint8_t *)tags,
+                 (uint8_t *)align_up(tags + units, HEAP_ALIGN), units * MIN_BLOCK);
+}
+
+/* struct heap, aligned anywhere in meta, then one tag byte per unit. */
+size_t heap_meta_size(size_t area_size)
+{
+    return HEAP_ALIGN - 1 + sizeof(struct heap) + area_size / MIN_BLOCK;
+}
+
+struct heap *heap_init_split(void *meta, size_t meta_size, void *area, size_t area_size)
+{
+    uintptr_t meta_start = (uintptr_t)meta, meta_end = meta_start + meta_size;
+    uintptr_t area_start = (uintptr_t)area, area_end = area_start + area_size;
+    uintptr_t start = align_up(meta_start, HEAP_ALIGN);
+    uintptr_t base = align_up(area_start, HEAP_ALIGN);
+
+    if (meta == NULL || area == NULL || meta_end < meta_start || area_end < area_start)
+        return NULL;
+    if (meta_start < area_end && area_start < meta_end)
+        return NULL; /* they overlap */
+    if (base < area_start || base > area_end || area_end - base < MIN_BLOCK)
+        return NULL;
+    /* Enough for the aligned struct heap and a tag per unit, so start cannot wrap either. */
+    if (meta_size < heap_meta_size(area_size))
+        return NULL;
+    return build((struct heap *)start, (uint8_t *)start + sizeof(struct heap), (uint8_t *)base,
+                 (area_end - base) / MIN_BLOCK * MIN_BLOCK);
+}
+
 void *heap_alloc(struct heap *heap, size_t size)
 {
+    struct free_block *block;
     unsigned order;
     unsigned found;
     size_t offset;
 
     /* Checked before rounding, so that rounding a huge size cannot overflow. */
-    if (size == 0 || size > order_size(heap->top_order))
+    if (heap->poisoned || size == 0 || size > order_size(heap->top_order))
         return NULL;
     order = order_for(size);
     found = order;
@@ -271,8 +357,12 @@ void *heap_alloc(struct heap *heap, size_t size)
     if (found > heap->top_order)
         return NULL;
 
-    offset = offset_of(heap, heap->free_lists[found]);
-    unlink_free(heap, offset, found);
+    block = heap->free_lists[found];
+    if (!unlink_free(heap, block, found)) {
+        heap->poisoned = true;
+        return NULL;
+    }
+    offset = offset_of(heap, block);
     /* Keep the lower half of each split: live blocks gather at low offsets. */
     while (found > order) {
         found--;
@@ -284,6 +374,10 @@ void *heap_alloc(struct heap *heap, size_t size)
     return heap->area + offset;
 }
 
+/*
+ * A corrupt link found halfway through a merge leaves the work half done;
+ * that is fine, because the heap is poisoned and nothing looks at it again.
+ */
 int heap_free(struct heap *heap, void *ptr)
 {
     size_t offset;
@@ -291,6 +385,8 @@ int heap_free(struct heap *heap, void *ptr)
 
     if (ptr == NULL)
         return 0;
+    if (heap->poisoned)
+        return -EFAULT;
     if (!allocated_offset(heap, ptr, &offset))
         return -EINVAL;
 
@@ -303,7 +399,10 @@ int heap_free(struct heap *heap, void *ptr)
 
         if (!is_free_block(heap, buddy, order))
             break;
-        unlink_free(heap, buddy, order);
+        if (!unlink_free(heap, block_at(heap, buddy), order)) {
+            heap->poisoned = true;
+            return -EFAULT;
+        }
         offset &= ~order_size(order);
         order++;
     }
@@ -315,11 +414,12 @@ size_t heap_block_size(const struct heap *heap, const void *ptr)
 {
     size_t offset;
 
-    if (!allocated_offset(heap, ptr, &offset))
+    if (heap->poisoned || !allocated_offset(heap, ptr, &offset))
         return 0;
     return order_size(*tag_at(heap, offset) & TAG_ORDER);
 }
 
+/* Reads only struct heap: no link is followed. */
 void heap_stats(const struct heap *heap, struct heap_stats *stats)
 {
     unsigned order = heap->top_order;
@@ -329,9 +429,10 @@ void heap_stats(const struct heap *heap, struct heap_stats *stats)
     stats->total = heap->area_size;
     stats->used = heap->used;
     stats->free = heap->area_size - heap->used;
-    stats->largest_free = heap->free_lists[order] ? order_size(order) : 0;
+    stats->largest_free = heap->free_lists[order] && !heap->poisoned ? order_size(order) : 0;
     stats->free_blocks = heap->free_blocks;
     stats->allocations = heap->allocations;
+    stats->poisoned = heap->poisoned;
 }
 
 /* Every unit inside a block, after its first, must be untagged. */
@@ -381,8 +482,8 @@ static bool check_tags(const struct heap *heap)
 
 /*
  * Checks that each list links, both ways, blocks tagged free with its order.
- * A node is dereferenced only once it is known to lie inside the area, and
- * the walk stops after free_blocks nodes, so a corrupt link or a cycle is
+ * A node is dereferenced only once checked_free has accepted it, and the
+ * walk stops after free_blocks nodes, so a corrupt link or a cycle is
  * reported instead of followed. With check_tags this makes the lists hold
  * exactly the free blocks: as many nodes as free tags, each a distinct one.
  */
@@ -397,16 +498,9 @@ static bool check_free_lists(const struct heap *heap)
         if (node && (order < MIN_ORDER || order > heap->top_order))
             return false;
         for (; node; prev = node, node = node->next) {
-            uintptr_t addr = (uintptr_t)node;
-            uintptr_t base = (uintptr_t)heap->area;
-
             if (listed++ == heap->free_blocks)
                 return false;
-            if (addr < base || addr - base >= heap->area_size)
-                return false;
-            if ((addr - base) % MIN_BLOCK != 0 || !is_free_block(heap, addr - base, order))
-                return false;
-            if (node->prev != prev)
+            if (!checked_free(heap, node, order) || node->prev != prev)
                 return false;
         }
     }
@@ -415,5 +509,5 @@ static bool check_free_lists(const struct heap *heap)
 
 bool heap_check(const struct heap *heap)
 {
-    return check_tags(heap) && check_free_lists(heap);
+    return !heap->poisoned && check_tags(heap) && check_free_lists(heap);
 }

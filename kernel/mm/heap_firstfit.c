@@ -28,11 +28,31 @@
  * only two blocks a merge can involve, and the list's neighbours are found
  * without any footer at the end of each block.
  *
+ * struct heap (the "meta" of heap.h) holds the list's head and the
+ * counters. heap_init puts it at the start of its region; heap_init_split
+ * wherever the caller says.
+ *
+ * Untrusted areas (heap.h): every header and every link is inside the area,
+ * so a program that can write the area can write all of them, and the heap
+ * trusts none. Only struct heap is trusted. Walks go through follow(),
+ * which accepts a link only when it names, inside the area, a valid free
+ * header whose block starts after the end of the one before and whose prev
+ * link points back at it. Since each step must move forward by at least one
+ * block, any walk ends within area_size / 32 steps, whatever the links say.
+ * heap_free checks everything it will touch (the block's header, the list
+ * around it, that the block fits in the gap between its free neighbours)
+ * before it changes anything. A failed check poisons the heap. The check
+ * value catches accidents, not attacks: CHECK_MAGIC is in this source, so a
+ * program can write a header that passes. That is acceptable because
+ * nothing here relies on it for safety: a forged header still has to
+ * describe a block inside the area, so at worst blocks overlap each other.
+ *
  * Why this design: it is the simplest allocator that hands out exactly what
  * was asked for, rounded only to the alignment, plus one header. Its costs:
  * allocation and free both walk the free list, O(n) in the number of free
- * blocks; heap_stats walks it too to find the largest free block. Free space
- * can end up split into many small blocks between live ones (external
+ * blocks; heap_stats walks it too to find the largest free block. Each step
+ * of a walk recomputes a check value and compares a few addresses. Free
+ * space can end up split into many small blocks between live ones (external
  * fragmentation), so a request can fail although the free bytes add up to
  * more than it asked for.
  */
@@ -76,6 +96,7 @@ _Static_assert(MIN_BLOCK % HEAP_ALIGN == 0, "block sizes must keep HEAP_ALIGN");
  *    each node's prev is the node before it;
  *  - no two free blocks are neighbours in memory (they would have merged);
  *  - used, allocations and free_blocks agree with the headers.
+ * Once poisoned is set they need not hold any more: no call looks at them.
  */
 struct heap {
     uint8_t *area;                /* base of the managed area, HEAP_ALIGN-aligned */
@@ -84,6 +105,7 @@ struct heap {
     size_t used;                  /* bytes in allocated blocks, headers included */
     size_t allocations;           /* allocated blocks */
     size_t free_blocks;           /* blocks on free_list */
+    bool poisoned;                /* a corrupt header or link was found (heap.h) */
 };
 
 const char heap_manager_name[] = "firstfit";
@@ -96,6 +118,11 @@ static size_t block_size(const struct block *block)
 static bool block_is_free(const struct block *block)
 {
     return block->size_and_state & BLOCK_FREE;
+}
+
+static uintptr_t block_end(const struct block *block)
+{
+    return (uintptr_t)block + block_size(block);
 }
 
 static uintptr_t check_value(const struct block *block)
@@ -116,24 +143,64 @@ static uintptr_t area_end(const struct heap *heap)
 }
 
 /*
- * True when a header sealed at this very address, describing a block that
- * ends inside the area, starts here. block must lie inside the area.
+ * The block whose header is at addr, or NULL unless a header sealed at this
+ * very address starts there and describes a block that ends inside the
+ * area. addr may be anything: the header is read only once addr is known
+ * to be 16-aligned and inside the area, so that all 16 bytes of it are (the
+ * area's base and size are multiples of 16). A valid block is at least
+ * MIN_BLOCK long, so a free one's links are inside the area too.
  */
-static bool header_valid(const struct heap *heap, const struct block *block)
+static struct block *checked_block(const struct heap *heap, uintptr_t addr)
 {
-    size_t size = block_size(block);
+    struct block *block = (struct block *)addr;
+    size_t size;
 
-    return block->check == check_value(block) && size >= MIN_BLOCK && size % HEAP_ALIGN == 0 &&
-           size <= area_end(heap) - (uintptr_t)block;
+    if (addr < (uintptr_t)heap->area || addr >= area_end(heap) || addr % HEAP_ALIGN != 0)
+        return NULL;
+    size = block_size(block);
+    if (block->check != check_value(block) || size < MIN_BLOCK || size % HEAP_ALIGN != 0 ||
+        size > area_end(heap) - addr)
+        return NULL;
+    return block;
 }
 
-/* True when high begins right where low ends, so the two can merge. */
-static bool touches(const struct free_block *low, const struct free_block *high)
+/* The free block at addr, or NULL when no valid free header is there. */
+static struct free_block *checked_free(const struct heap *heap, uintptr_t addr)
 {
-    return (const uint8_t *)low + block_size(&low->header) == (const uint8_t *)high;
+    struct block *block = checked_block(heap, addr);
+
+    return block && block_is_free(block) ? (struct free_block *)block : NULL;
 }
 
-/* Links block into the list between prev and next (either may be NULL). */
+/*
+ * Reads the link to the free block after prev (prev NULL: the head of the
+ * list) into *next, checking it first: it must be NULL (the end of the
+ * list), or a valid free block that starts after the end of prev (not right
+ * at it: free neighbours would have merged) and whose prev link is prev.
+ * Returns false when the link is corrupt.
+ */
+static bool follow(const struct heap *heap, const struct free_block *prev, struct free_block **next)
+{
+    struct free_block *link = prev ? prev->next : heap->free_list;
+
+    *next = NULL;
+    if (link == NULL)
+        return true;
+    if (!checked_free(heap, (uintptr_t)link))
+        return false;
+    if (prev && (uintptr_t)link <= block_end(&prev->header))
+        return false;
+    if (link->prev != prev)
+        return false;
+    *next = link;
+    return true;
+}
+
+/*
+ * Links block into the list between prev and next (either may be NULL).
+ * Like every function that changes links, it takes the neighbours from its
+ * caller, who has checked them, and reads no link itself.
+ */
 static void link_between(struct heap *heap, struct free_block *block, struct free_block *prev,
                          struct free_block *next)
 {
@@ -147,25 +214,15 @@ static void link_between(struct heap *heap, struct free_block *block, struct fre
         next->prev = block;
 }
 
-static void unlink_free(struct heap *heap, struct free_block *block)
+/* Makes prev and next neighbours in the list, dropping whatever was between them. */
+static void join(struct heap *heap, struct free_block *prev, struct free_block *next)
 {
-    if (block->prev)
-        block->prev->next = block->next;
+    if (prev)
+        prev->next = next;
     else
-        heap->free_list = block->next;
-    if (block->next)
-        block->next->prev = block->prev;
-}
-
-/* Merges the free block that follows low in the list, and touches it, into low. */
-static void absorb_next(struct heap *heap, struct free_block *low)
-{
-    struct free_block *high = low->next;
-    size_t merged = block_size(&low->header) + block_size(&high->header);
-
-    unlink_free(heap, high);
-    seal(&low->header, merged, true);
-    heap->free_blocks--;
+        heap->free_list = next;
+    if (next)
+        next->prev = prev;
 }
 
 /* The allocated block whose payload starts at ptr, or NULL when ptr is not one. */
@@ -174,11 +231,10 @@ static struct block *allocated_block(const struct heap *heap, const void *ptr)
     uintptr_t addr = (uintptr_t)ptr;
     struct block *block;
 
-    if (addr < (uintptr_t)heap->area + HEADER_SIZE || addr >= area_end(heap) ||
-        addr % HEAP_ALIGN != 0)
+    if (addr < (uintptr_t)heap->area + HEADER_SIZE)
         return NULL;
-    block = (struct block *)(addr - HEADER_SIZE);
-    if (!header_valid(heap, block) || block_is_free(block))
+    block = checked_block(heap, addr - HEADER_SIZE);
+    if (block == NULL || block_is_free(block))
         return NULL;
     return block;
 }
@@ -188,39 +244,72 @@ static uintptr_t align_up(uintptr_t value, uintptr_t alignment)
     return (value + alignment - 1) & ~(alignment - 1);
 }
 
+/* Sets up an empty heap in heap: one free block covering the area. */
+static struct heap *build(struct heap *heap, uint8_t *area, size_t area_size)
+{
+    struct free_block *whole = (struct free_block *)area;
+
+    heap->area = area;
+    heap->area_size = area_size;
+    heap->used = 0;
+    heap->allocations = 0;
+    heap->free_blocks = 1;
+    heap->poisoned = false;
+    seal(&whole->header, area_size, true);
+    link_between(heap, whole, NULL, NULL);
+    return heap;
+}
+
 struct heap *heap_init(void *base, size_t size)
 {
     uintptr_t start = align_up((uintptr_t)base, HEAP_ALIGN);
     uintptr_t end = (uintptr_t)base + size;
     uintptr_t area;
-    struct heap *heap;
-    struct free_block *whole;
 
     if (base == NULL || end < (uintptr_t)base || start < (uintptr_t)base)
         return NULL;
     area = align_up(start + sizeof(struct heap), HEAP_ALIGN);
     if (area < start || area > end || (end - area) / HEAP_ALIGN * HEAP_ALIGN < MIN_BLOCK)
         return NULL;
+    return build((struct heap *)start, (uint8_t *)area, (end - area) / HEAP_ALIGN * HEAP_ALIGN);
+}
 
-    heap = (struct heap *)start;
-    heap->area = (uint8_t *)area;
-    heap->area_size = (end - area) / HEAP_ALIGN * HEAP_ALIGN;
-    heap->used = 0;
-    heap->allocations = 0;
-    heap->free_blocks = 1;
-    whole = (struct free_block *)heap->area;
-    seal(&whole->header, heap->area_size, true);
-    heap->free_list = NULL;
-    link_between(heap, whole, NULL, NULL);
-    return heap;
+/* struct heap, aligned anywhere in meta. */
+size_t heap_meta_size(size_t area_size)
+{
+    (void)area_size;
+    return HEAP_ALIGN - 1 + sizeof(struct heap);
+}
+
+struct heap *heap_init_split(void *meta, size_t meta_size, void *area, size_t area_size)
+{
+    uintptr_t meta_start = (uintptr_t)meta, meta_end = meta_start + meta_size;
+    uintptr_t area_start = (uintptr_t)area, area_end = area_start + area_size;
+    uintptr_t start = align_up(meta_start, HEAP_ALIGN);
+    uintptr_t base = align_up(area_start, HEAP_ALIGN);
+
+    if (meta == NULL || area == NULL || meta_end < meta_start || area_end < area_start)
+        return NULL;
+    if (meta_start < area_end && area_start < meta_end)
+        return NULL; /* they overlap */
+    if (base < area_start || base > area_end ||
+        (area_end - base) / HEAP_ALIGN * HEAP_ALIGN < MIN_BLOCK)
+        return NULL;
+    /* Enough for the aligned struct heap, so start cannot wrap either. */
+    if (meta_size < heap_meta_size(area_size))
+        return NULL;
+    return build((struct heap *)start, (uint8_t *)base,
+                 (area_end - base) / HEAP_ALIGN * HEAP_ALIGN);
 }
 
 /*
- * Turns the front of a free block into an allocated block of need bytes.
- * The rest becomes a free block in the same place in the list, unless it is
- * too small to be a block, in which case the caller gets it too.
+ * Turns the front of block, a free block between prev and next in the list,
+ * into an allocated block of need bytes. The rest becomes a free block in
+ * the same place in the list, unless it is too small to be a block, in which
+ * case the caller gets it too.
  */
-static struct block *take_front(struct heap *heap, struct free_block *block, size_t need)
+static struct block *take_front(struct heap *heap, struct free_block *block,
+                                struct free_block *prev, struct free_block *next, size_t need)
 {
     size_t size = block_size(&block->header);
 
@@ -228,10 +317,10 @@ static struct block *take_front(struct heap *heap, struct free_block *block, siz
         struct free_block *rest = (struct free_block *)((uint8_t *)block + need);
 
         seal(&rest->header, size - need, true);
-        link_between(heap, rest, block->prev, block->next);
+        link_between(heap, rest, prev, next);
         size = need;
     } else {
-        unlink_free(heap, block);
+        join(heap, prev, next);
         heap->free_blocks--;
     }
     seal(&block->header, size, false);
@@ -242,78 +331,140 @@ static struct block *take_front(struct heap *heap, struct free_block *block, siz
 
 void *heap_alloc(struct heap *heap, size_t size)
 {
+    struct free_block *prev = NULL;
     struct free_block *block;
     size_t need;
 
     /*
-     * The area is smaller than the address space by at least struct heap,
-     * so once size fits in it, rounding it up and adding a header cannot
-     * overflow.
+     * The area starts at a 16-aligned address other than 0, so it is at
+     * least 32 bytes smaller than the address space: once size fits in it,
+     * rounding it up and adding a header cannot overflow.
      */
-    if (size == 0 || size > heap->area_size)
+    if (heap->poisoned || size == 0 || size > heap->area_size)
         return NULL;
     need = align_up(size, HEAP_ALIGN) + HEADER_SIZE;
     if (need < MIN_BLOCK)
         need = MIN_BLOCK;
 
-    for (block = heap->free_list; block; block = block->next) {
+    if (!follow(heap, NULL, &block))
+        goto poisoned;
+    while (block) {
+        struct free_block *next;
+
+        if (!follow(heap, block, &next))
+            goto poisoned;
         if (block_size(&block->header) >= need)
-            return (uint8_t *)take_front(heap, block, need) + HEADER_SIZE;
+            return (uint8_t *)take_front(heap, block, prev, next, need) + HEADER_SIZE;
+        prev = block;
+        block = next;
     }
+    return NULL;
+
+poisoned:
+    heap->poisoned = true;
     return NULL;
 }
 
+/*
+ * Checks first, changes second: every block the change touches (the free
+ * neighbours prev and next, and the block after next when next is merged)
+ * is found and checked before the first write.
+ */
 int heap_free(struct heap *heap, void *ptr)
 {
     struct block *header;
     struct free_block *block;
     struct free_block *prev = NULL;
-    struct free_block *next = heap->free_list;
+    struct free_block *next;
+    struct free_block *after = NULL;
+    bool merge_next, merge_prev;
+    size_t size;
 
     if (ptr == NULL)
         return 0;
+    if (heap->poisoned)
+        return -EFAULT;
     header = allocated_block(heap, ptr);
     if (header == NULL)
         return -EINVAL;
-
-    heap->used -= block_size(header);
-    heap->allocations--;
     block = (struct free_block *)header;
-    while (next && next < block) {
+    size = block_size(header);
+    if (size > heap->used || heap->allocations == 0)
+        goto poisoned;
+
+    /* The free blocks on either side of it in the list... */
+    if (!follow(heap, NULL, &next))
+        goto poisoned;
+    while (next && (uintptr_t)next < (uintptr_t)block) {
         prev = next;
-        next = next->next;
+        if (!follow(heap, prev, &next))
+            goto poisoned;
     }
-    seal(header, block_size(header), true);
-    link_between(heap, block, prev, next);
+    /* ...must leave room for it: otherwise some header lies about a size. */
+    if (prev && block_end(&prev->header) > (uintptr_t)block)
+        goto poisoned;
+    if (next && block_end(header) > (uintptr_t)next)
+        goto poisoned;
+    merge_prev = prev && block_end(&prev->header) == (uintptr_t)block;
+    merge_next = next && block_end(header) == (uintptr_t)next;
+    if (merge_next && !follow(heap, next, &after))
+        goto poisoned;
+
+    heap->used -= size;
+    heap->allocations--;
     heap->free_blocks++;
-    if (next && touches(block, next))
-        absorb_next(heap, block);
-    if (prev && touches(prev, block))
-        absorb_next(heap, prev);
+    if (merge_next) {
+        size += block_size(&next->header);
+        next = after;
+        heap->free_blocks--;
+    }
+    /* Sealed free even when merged into prev: its stale header must say free. */
+    seal(header, size, true);
+    if (merge_prev) {
+        seal(&prev->header, block_size(&prev->header) + size, true);
+        join(heap, prev, next);
+        heap->free_blocks--;
+    } else {
+        link_between(heap, block, prev, next);
+    }
     return 0;
+
+poisoned:
+    heap->poisoned = true;
+    return -EFAULT;
 }
 
 size_t heap_block_size(const struct heap *heap, const void *ptr)
 {
-    const struct block *block = allocated_block(heap, ptr);
+    const struct block *block;
 
+    if (heap->poisoned)
+        return 0;
+    block = allocated_block(heap, ptr);
     return block ? block_size(block) - HEADER_SIZE : 0;
 }
 
+/* Walks the list for the largest free block, stopping at a corrupt link. */
 void heap_stats(const struct heap *heap, struct heap_stats *stats)
 {
+    struct free_block *block = NULL;
     size_t largest = 0;
 
-    for (const struct free_block *block = heap->free_list; block; block = block->next) {
-        if (block_size(&block->header) > largest)
-            largest = block_size(&block->header);
+    if (!heap->poisoned && follow(heap, NULL, &block)) {
+        while (block) {
+            if (block_size(&block->header) > largest)
+                largest = block_size(&block->header);
+            if (!follow(heap, block, &block))
+                break;
+        }
     }
     stats->total = heap->area_size;
     stats->used = heap->used;
-    stats->free = heap->area_size - heap->used;
+    stats->free = heap->used <= heap->area_size ? heap->area_size - heap->used : 0;
     stats->largest_free = largest;
     stats->free_blocks = heap->free_blocks;
     stats->allocations = heap->allocations;
+    stats->poisoned = heap->poisoned;
 }
 
 /*
@@ -331,10 +482,12 @@ bool heap_check(const struct heap *heap)
     bool previous_was_free = false;
     uintptr_t addr = (uintptr_t)heap->area;
 
+    if (heap->poisoned)
+        return false;
     while (addr < area_end(heap)) {
-        const struct block *block = (const struct block *)addr;
+        const struct block *block = checked_block(heap, addr);
 
-        if (!header_valid(heap, block))
+        if (block == NULL)
             return false;
         if (block_is_free(block)) {
             const struct free_block *free_block = (const struct free_block *)block;
@@ -349,7 +502,7 @@ bool heap_check(const struct heap *heap)
             allocations++;
         }
         previous_was_free = block_is_free(block);
-        addr += block_size(block);
+        addr = block_end(block);
     }
     return expected == NULL && used == heap->used && allocations == heap->allocations &&
            free_blocks == heap->free_blocks;

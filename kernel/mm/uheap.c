@@ -3,6 +3,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/string.h"
+#include "mm/memlayout.h"
 #include "mm/mm.h"
 
 static struct heap *user_heap;
@@ -10,15 +11,24 @@ static struct vm_space *heap_space;
 
 int uheap_init(struct vm_space *space, uint64_t base, uint64_t size)
 {
+    /* Frames, not kmalloc: buddy's bookkeeping is 1/32 of the area. */
+    size_t meta_size = heap_meta_size(size);
+    uint64_t meta_frames = ALIGN_UP(meta_size, PAGE_SIZE) / PAGE_SIZE;
+    uint64_t meta = mm_alloc_frames(meta_frames);
+    if (!meta)
+        return -ENOMEM;
     int err = vm_map_zeroed(space, base, size, VM_WRITE);
-    if (err < 0)
+    if (err < 0) {
+        mm_free_frames(meta, meta_frames);
         return err;
+    }
     struct vm_space *previous = vm_active();
     vm_activate(space);
-    user_heap = heap_init((void *)base, size);
+    user_heap = heap_init_split(phys_to_virt(meta), meta_size, (void *)base, size);
     vm_activate(previous);
     if (!user_heap) {
         vm_unmap_free(space, base, size);
+        mm_free_frames(meta, meta_frames);
         return -ENOMEM;
     }
     heap_space = space;
@@ -31,7 +41,7 @@ static int reserve_slot(struct uheap_owner *owner)
     if (owner->count < owner->capacity)
         return 0;
     size_t capacity = owner->capacity ? owner->capacity * 2 : 16;
-    uint64_t *blocks = kmalloc(capacity * sizeof(*blocks));
+    struct uheap_block *blocks = kmalloc(capacity * sizeof(*blocks));
     if (!blocks)
         return -ENOMEM;
     if (owner->count)
@@ -54,8 +64,9 @@ int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size)
     void *block = heap_alloc(user_heap, size);
     if (!block)
         return -ENOMEM;
-    owner->blocks[owner->count++] = (uint64_t)block;
-    owner->bytes += heap_block_size(user_heap, block);
+    uint64_t usable = heap_block_size(user_heap, block); /* just handed out: intact */
+    owner->blocks[owner->count++] = (struct uheap_block){(uint64_t)block, usable};
+    owner->bytes += usable;
     return (int64_t)block;
 }
 
@@ -63,18 +74,22 @@ int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size)
 static long find_block(const struct uheap_owner *owner, uint64_t addr)
 {
     for (size_t i = owner->count; i-- > 0;)
-        if (owner->blocks[i] == addr)
+        if (owner->blocks[i].addr == addr)
             return (long)i;
     return -1;
 }
 
-static void release_block(struct uheap_owner *owner, size_t index)
+/*
+ * Gives a block back to the manager and forgets it. The manager can refuse
+ * (the program overwrote the block's header, or poisoned the heap): the
+ * block is forgotten anyway, since nothing can be done with it.
+ */
+static int release_block(struct uheap_owner *owner, size_t index)
 {
-    void *block = (void *)owner->blocks[index];
-    owner->bytes -= heap_block_size(user_heap, block);
-    int err = heap_free(user_heap, block);
-    KASSERT(err == 0); /* the array only holds blocks the heap handed out */
+    struct uheap_block block = owner->blocks[index];
+    owner->bytes -= block.size;
     owner->blocks[index] = owner->blocks[--owner->count];
+    return heap_free(user_heap, (void *)block.addr);
 }
 
 int uheap_free(struct uheap_owner *owner, uint64_t addr)
@@ -83,8 +98,7 @@ int uheap_free(struct uheap_owner *owner, uint64_t addr)
     long index = find_block(owner, addr);
     if (index < 0)
         return -EINVAL;
-    release_block(owner, (size_t)index);
-    return 0;
+    return release_block(owner, (size_t)index);
 }
 
 void uheap_release_all(struct uheap_owner *owner)

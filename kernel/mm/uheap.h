@@ -11,6 +11,13 @@
  * blocks, and when a process dies, however it dies, the kernel frees what
  * it still holds. A killed `test memory` therefore gives its memory back.
  *
+ * Programs can write anywhere in the heap's area, including over the
+ * manager's free-list links and headers. So the manager's bookkeeping lives
+ * in kernel memory (heap_init_split), it checks every link it reads from the
+ * area, and the kernel trusts nothing read from there: a block's size is
+ * recorded here when it is handed out. A corrupted heap is "poisoned"
+ * (heap.h): later calls fail with an error, never with a kernel crash.
+ *
  * Locking: interrupts off, and the user heap's address space active.
  */
 #ifndef CHALK_MM_UHEAP_H
@@ -22,9 +29,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct uheap_block {
+    uint64_t addr;
+    uint64_t size; /* usable size when handed out */
+};
+
 /* The blocks one process holds: an array that grows as needed. */
 struct uheap_owner {
-    uint64_t *blocks;
+    struct uheap_block *blocks;
     size_t count;
     size_t capacity;
     size_t bytes; /* sum of the blocks' usable sizes */
@@ -39,7 +51,11 @@ int uheap_init(struct vm_space *space, uint64_t base, uint64_t size);
 /* The address of a new block of size bytes owned by owner, or -ENOMEM/-EINVAL. */
 int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size);
 
-/* Frees a block owner holds: 0, or -EINVAL (not one of its blocks). */
+/*
+ * Frees a block owner holds: 0, -EINVAL (not one of its blocks, or its
+ * header was overwritten) or -EFAULT (the heap is poisoned). The block is
+ * the owner's no more in every case but the first error.
+ */
 int uheap_free(struct uheap_owner *owner, uint64_t addr);
 
 /* Frees every block owner still holds (the process is dying). */

@@ -32,6 +32,7 @@ int64_t sys_memstats(const struct syscall_args *args)
     out.heap_free = heap.free;
     out.heap_largest_free = heap.largest_free;
     out.heap_blocks = heap.allocations;
+    out.heap_poisoned = heap.poisoned;
     out.mine_bytes = self->heap.bytes;
     out.mine_blocks = self->heap.count;
     mm_frame_stats(&frames);

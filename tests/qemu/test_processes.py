@@ -155,3 +155,16 @@ def test_shell_parses_and_reports_errors(mm):
         pid = background(m, "&loop -s 5")
         check(pid in ps(m), "'&loop' did not start loop in the background")
         m.command(f"kill {pid}")
+
+
+def test_corrupting_the_user_heap_does_not_hurt_the_kernel(mm):
+    """Programs can write over the heap's links and headers; the kernel must not care."""
+    with boot(mm, "heap-scribble") as m:
+        out = m.command("fault heap", timeout=60)
+        check("the kernel survived" in out, f"fault heap did not finish: {out!r}")
+        check("PANIC" not in out, "corrupting the user heap panicked the kernel")
+        check("still here" in m.command("echo still here"), "the shell stopped answering")
+        # The damage was found, and the heap refuses service rather than trusting it.
+        out = m.command("mem")
+        check("POISONED" in out, f"mem does not report the poisoned heap: {out!r}")
+        check("uptime" in m.command("man uptime"), "programs no longer run")

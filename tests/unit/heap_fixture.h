@@ -1,8 +1,9 @@
 /*
  * Shared fixture for the heap interface unit tests (test_heap.c,
- * test_heap_stress.c): host regions with guard bytes, stats checks, block
- * contents and a set of live blocks that checks every new block against the
- * others. The heaps live in regions from the host's malloc.
+ * test_heap_stress.c, test_heap_corrupt.c): host regions with guard bytes,
+ * stats checks, block contents and a set of live blocks that checks every
+ * new block against the others. The heaps live in regions from the host's
+ * malloc (test_heap_corrupt.c adds regions between PROT_NONE pages).
  */
 #ifndef CHALK_TESTS_HEAP_FIXTURE_H
 #define CHALK_TESTS_HEAP_FIXTURE_H
@@ -96,10 +97,12 @@ static inline void assert_stats_equal(const struct heap_stats *a, const struct h
     assert_int_equal(a->largest_free, b->largest_free);
     assert_int_equal(a->free_blocks, b->free_blocks);
     assert_int_equal(a->allocations, b->allocations);
+    assert_int_equal(a->poisoned, b->poisoned);
 }
 
 static inline void assert_stats_consistent(const struct heap_stats *stats, size_t live)
 {
+    assert_false(stats->poisoned);
     assert_int_equal(stats->used + stats->free, stats->total);
     assert_int_equal(stats->allocations, live);
     assert_true(stats->largest_free <= stats->free);

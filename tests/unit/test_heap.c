@@ -1,8 +1,9 @@
 /*
- * Unit tests for the heap interface (kernel/mm/heap.h): initialisation,
- * alignment, sizes it refuses, exhaustion, invalid and double frees,
- * coalescing in every free order, heap_check. Random workloads are in
- * test_heap_stress.c; the shared fixture is in heap_fixture.h.
+ * Unit tests for the heap interface (kernel/mm/heap.h): initialisation (in
+ * one region or split), alignment, sizes it refuses, exhaustion, invalid and
+ * double frees, coalescing in every free order, heap_check. Random
+ * workloads are in test_heap_stress.c, areas written by untrusted code in
+ * test_heap_corrupt.c; the shared fixture is in heap_fixture.h.
  *
  * The same source is built once against each implementation:
  *   gcc ... tests/unit/test_heap.c kernel/mm/heap_buddy.c    -lcmocka
@@ -60,6 +61,82 @@ static void test_init_tiny_and_unaligned_regions(void **state)
             region_free(&region);
         }
         assert_true(worked);
+    }
+}
+
+static void test_init_split_rejects_impossible_ranges(void **state)
+{
+    struct region area = region_new(0, 64 * KIB);
+    size_t need = heap_meta_size(area.size);
+    struct region meta = region_new(0, need);
+    /* One buffer for the overlap cases: meta and area carved from it. */
+    struct region both = region_new(0, need + area.size);
+
+    (void)state;
+    assert_true(need > 0);
+    assert_true(heap_meta_size(2 * area.size) >= need);
+    assert_null(heap_init_split(NULL, need, area.base, area.size));
+    assert_null(heap_init_split(meta.base, need, NULL, area.size));
+    assert_null(heap_init_split(meta.base, need - 1, area.base, area.size));
+    assert_null(heap_init_split(meta.base, 0, area.base, area.size));
+    assert_null(heap_init_split(meta.base, need, area.base, 0));
+    assert_null(heap_init_split(meta.base, need, area.base, 1));
+    assert_null(heap_init_split(meta.base, need, (void *)(UINTPTR_MAX - 15), 4096));
+    assert_null(heap_init_split((void *)(UINTPTR_MAX - 15), need, area.base, area.size));
+    /* Overlaps: meta inside the area, the area inside meta, a partial overlap. */
+    assert_null(heap_init_split(both.base + 4 * KIB, need, both.base, need + area.size));
+    assert_null(heap_init_split(both.base, need + area.size, both.base + need / 2, area.size));
+    assert_null(heap_init_split(both.base, need, both.base + need - 1, area.size));
+    /* Back to back is fine. */
+    assert_non_null(heap_init_split(both.base, need, both.base + need, area.size));
+    assert_guards_intact(&area);
+    assert_guards_intact(&meta);
+    assert_guards_intact(&both);
+    region_free(&area);
+    region_free(&meta);
+    region_free(&both);
+}
+
+/*
+ * For small areas at every misalignment of meta and area, with exactly
+ * heap_meta_size bytes of meta: heap_init_split refuses or returns a heap
+ * that lives in meta, manages all of the area but its alignment slack, and
+ * hands out blocks from the area; nothing is written outside either.
+ */
+static void test_init_split_tiny_and_unaligned(void **state)
+{
+    (void)state;
+    for (size_t meta_offset = 0; meta_offset < HEAP_ALIGN; meta_offset += 5) {
+        for (size_t area_offset = 0; area_offset < 2 * HEAP_ALIGN; area_offset++) {
+            bool worked = false;
+
+            for (size_t size = 0; size <= 300; size++) {
+                struct region area = region_new(area_offset, size);
+                struct region meta = region_new(meta_offset, heap_meta_size(size));
+                struct heap *heap = heap_init_split(meta.base, meta.size, area.base, size);
+
+                if (heap == NULL) {
+                    assert_false(worked);
+                } else {
+                    worked = true;
+                    assert_true(inside_region(&meta, heap, 1));
+                    assert_fresh(heap, &area);
+                    /* At most the alignment slack and part of a block are lost. */
+                    assert_true(stats_of(heap).total + HEAP_ALIGN - 1 + 32 > size);
+                    void *ptr = heap_alloc(heap, 1);
+                    assert_non_null(ptr);
+                    assert_true(inside_region(&area, ptr, heap_block_size(heap, ptr)));
+                    memset(ptr, 0, heap_block_size(heap, ptr));
+                    assert_true(heap_check(heap));
+                    assert_int_equal(heap_free(heap, ptr), 0);
+                }
+                assert_guards_intact(&area);
+                assert_guards_intact(&meta);
+                region_free(&area);
+                region_free(&meta);
+            }
+            assert_true(worked);
+        }
     }
 }
 
@@ -353,6 +430,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_rejects_impossible_regions),
         cmocka_unit_test(test_init_tiny_and_unaligned_regions),
+        cmocka_unit_test(test_init_split_rejects_impossible_ranges),
+        cmocka_unit_test(test_init_split_tiny_and_unaligned),
         cmocka_unit_test(test_alloc_zero_and_huge_sizes),
         cmocka_unit_test(test_largest_free_block_is_usable),
         cmocka_unit_test(test_every_pointer_aligned),

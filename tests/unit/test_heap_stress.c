@@ -131,6 +131,23 @@ static void test_full_coalescing_power_of_two(void **state)
     assert_int_equal(stats_of(heap).largest_free, MIB);
     region_free(&region);
 }
+/* The same workload on a heap whose bookkeeping is apart from its area. */
+static void test_random_stress_split(void **state)
+{
+    struct region area = region_new(3, MIB + 4321);
+    struct region meta = region_new(7, heap_meta_size(area.size));
+    struct heap *heap = heap_init_split(meta.base, meta.size, area.base, area.size);
+
+    (void)state;
+    assert_non_null(heap);
+    assert_fresh(heap, &area);
+    stress(heap, &area, 200000, 0x5eed0004);
+    assert_true(heap_check(heap));
+    assert_guards_intact(&meta);
+    region_free(&area);
+    region_free(&meta);
+}
+
 static void test_two_heaps_independent(void **state)
 {
     struct region region_a = region_new(0, 256 * KIB);
@@ -187,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_random_stress_1mib),
         cmocka_unit_test(test_random_stress_odd_region),
         cmocka_unit_test(test_full_coalescing_power_of_two),
+        cmocka_unit_test(test_random_stress_split),
         cmocka_unit_test(test_two_heaps_independent),
     };
 

@@ -5,6 +5,7 @@
 #include <programs.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* An address in the kernel's half, where user code has no rights. */
@@ -13,7 +14,7 @@
 static int64_t fault_main(uint64_t argc, char *argv[]);
 
 PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpose",
-        .usage = "fault null|kernel|divide|opcode|stack|gp",
+        .usage = "fault null|kernel|divide|opcode|stack|gp|heap",
         .manual = "Does something no program may do, to show that the kernel ends the\n"
                   "process and nothing else:\n"
                   "  null    writes through a NULL pointer (page fault)\n"
@@ -21,7 +22,10 @@ PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpos
                   "  divide  divides by zero (divide error)\n"
                   "  opcode  runs an undefined instruction, ud2 (invalid opcode)\n"
                   "  stack   recurses without end until the stack runs out (page fault)\n"
-                  "  gp      runs hlt, which only the kernel may (general protection)\n");
+                  "  gp      runs hlt, which only the kernel may (general protection)\n"
+                  "  heap    scribbles over freed blocks and its neighbours' headers, then\n"
+                  "          keeps calling malloc and free: the heap may refuse (it is\n"
+                  "          poisoned for everyone until reboot), the kernel must not die\n");
 
 /*
  * The compiler may assume a program never writes through NULL and replace
@@ -77,6 +81,37 @@ static void privileged_instruction(void)
     __asm__ volatile("hlt");
 }
 
+/* Use after free and overflow: garbage where the manager keeps its links and headers. */
+static void heap_scribble(void)
+{
+    enum { BLOCKS = 16, SIZE = 64 };
+    uint8_t *blocks[BLOCKS];
+    for (int i = 0; i < BLOCKS; i++)
+        blocks[i] = malloc(SIZE);
+    for (int i = 0; i < BLOCKS; i += 2)
+        free(blocks[i]);
+    uint64_t junk = 0x0123456789abcdefULL;
+    for (int i = 0; i < BLOCKS; i++) {
+        if (!blocks[i])
+            continue;
+        /* From 32 bytes before the block to 32 after: its header, its links, the next header. */
+        for (int b = -32; b < SIZE + 32; b++) {
+            junk = junk * 6364136223846793005ULL + 1442695040888963407ULL;
+            blocks[i][b] = (uint8_t)(junk >> 56);
+        }
+    }
+    int refused = 0;
+    for (int round = 0; round < 1000; round++) {
+        void *p = malloc(1 + round % 200);
+        if (!p)
+            refused++;
+        free(p);
+    }
+    for (int i = 1; i < BLOCKS; i += 2)
+        free(blocks[i]);
+    printf("fault: the kernel survived; %d of 1000 mallocs refused afterwards\n", refused);
+}
+
 static const struct {
     const char *name;
     const char *what;
@@ -88,6 +123,7 @@ static const struct {
     {"opcode", "running ud2", invalid_opcode},
     {"stack", "recursing forever", stack_overflow},
     {"gp", "running hlt in user mode", privileged_instruction},
+    {"heap", "corrupting the user heap", heap_scribble},
 };
 
 static int64_t fault_main(uint64_t argc, char *argv[])
@@ -98,6 +134,8 @@ static int64_t fault_main(uint64_t argc, char *argv[])
         if (strcmp(argv[0], faults[i].name) == 0) {
             printf("fault: %s\n", faults[i].what);
             faults[i].misbehave();
+            if (faults[i].misbehave == heap_scribble)
+                return 0; /* not a CPU fault: surviving is the point */
             printf("fault: still running: the kernel let it pass\n");
             return 1;
         }

@@ -30,6 +30,9 @@ static int64_t mem_main(uint64_t argc, char *argv[])
            (unsigned long)s.heap_blocks);
     printf("  free           %lu bytes\n", (unsigned long)s.heap_free);
     printf("  largest free   %lu bytes\n", (unsigned long)s.heap_largest_free);
+    if (s.heap_poisoned)
+        printf("  POISONED: a program wrote over the heap's bookkeeping; malloc fails\n"
+               "  for every program until the next boot\n");
     printf("physical memory  %lu KiB, %lu KiB free\n", (unsigned long)s.frames_total * FRAME_KIB,
            (unsigned long)s.frames_free * FRAME_KIB);
     printf("kernel heap      %lu of %lu bytes used\n", (unsigned long)s.kernel_heap_used,

@@ -106,8 +106,9 @@ struct chalk_mem_stats {
     uint64_t heap_used;
     uint64_t heap_free;
     uint64_t heap_largest_free;
-    uint64_t heap_blocks; /* live allocations, all processes */
-    uint64_t mine_bytes;  /* allocated by the caller */
+    uint64_t heap_blocks;   /* live allocations, all processes */
+    uint64_t heap_poisoned; /* 1: a program wrote over the bookkeeping (heap.h) */
+    uint64_t mine_bytes;    /* allocated by the caller */
     uint64_t mine_blocks;
     uint64_t frames_total; /* physical memory, 4 KiB frames */
     uint64_t frames_free;
