@@ -61,6 +61,7 @@
 #include <stdbool.h>
 
 #include "mm/heap.h"
+#include "mm/heap_split.h"
 #include "lib/errno.h"
 
 /*
@@ -283,23 +284,12 @@ size_t heap_meta_size(size_t area_size)
 
 struct heap *heap_init_split(void *meta, size_t meta_size, void *area, size_t area_size)
 {
-    uintptr_t meta_start = (uintptr_t)meta, meta_end = meta_start + meta_size;
-    uintptr_t area_start = (uintptr_t)area, area_end = area_start + area_size;
-    uintptr_t start = align_up(meta_start, HEAP_ALIGN);
-    uintptr_t base = align_up(area_start, HEAP_ALIGN);
-
-    if (meta == NULL || area == NULL || meta_end < meta_start || area_end < area_start)
+    struct heap_split split;
+    if (!heap_split_check(meta, meta_size, area, area_size, MIN_BLOCK, heap_meta_size(area_size),
+                          &split))
         return NULL;
-    if (meta_start < area_end && area_start < meta_end)
-        return NULL; /* they overlap */
-    if (base < area_start || base > area_end ||
-        (area_end - base) / HEAP_ALIGN * HEAP_ALIGN < MIN_BLOCK)
-        return NULL;
-    /* Enough for the aligned struct heap, so start cannot wrap either. */
-    if (meta_size < heap_meta_size(area_size))
-        return NULL;
-    return build((struct heap *)start, (uint8_t *)base,
-                 (area_end - base) / HEAP_ALIGN * HEAP_ALIGN);
+    return build((struct heap *)split.meta, (uint8_t *)split.area,
+                 (split.area_end - split.area) / HEAP_ALIGN * HEAP_ALIGN);
 }
 
 /*

@@ -12,6 +12,7 @@
 ; takes to push it. (SMP will need swapgs and per-CPU storage here.)
 
 bits 64
+%include "kernel/arch/x86_64/trap_frame.inc"
 extern syscall_fast
 global syscall_entry
 global syscall_kernel_rsp
@@ -35,39 +36,11 @@ syscall_entry:
     push rcx                        ; rip
     push 0                          ; error code
     push VEC_SYSCALL                ; vector
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     cld
     mov rdi, rsp
     call syscall_fast
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                     ; vector and error code
     mov rcx, [rsp]                  ; rip
     mov r11, [rsp + 16]             ; rflags

@@ -7,6 +7,7 @@
 ; struct trap_frame in trap.h, field for field, in reverse order.
 
 bits 64
+%include "kernel/arch/x86_64/trap_frame.inc"
 extern trap_dispatch
 global trap_stubs
 global trap_return
@@ -27,41 +28,13 @@ trap_stub_ %+ v:
 %endrep
 
 trap_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GPRS
     cld                             ; the C ABI expects DF clear
     mov rdi, rsp
     call trap_dispatch
 ; Also the way into a new context later: restore a trap_frame and iretq.
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GPRS
     add rsp, 16                     ; vector and error code
     iretq
 
