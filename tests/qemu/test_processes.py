@@ -168,3 +168,14 @@ def test_corrupting_the_user_heap_does_not_hurt_the_kernel(mm):
         out = m.command("mem")
         check("POISONED" in out, f"mem does not report the poisoned heap: {out!r}")
         check("uptime" in m.command("man uptime"), "programs no longer run")
+
+
+def test_init_restarts_a_killed_shell(mm):
+    with boot(mm, "respawn") as m:
+        shell = next(pid for pid, row in ps(m).items() if row[5] == "shell")
+        m.child.send(f"kill {shell}\r")
+        m.expect(r"init: the shell ended", timeout=10)
+        m.expect_exact(PROMPT, timeout=10)
+        shells = [pid for pid, row in ps(m).items() if row[5] == "shell"]
+        check(len(shells) == 1 and shells[0] != shell, f"no new shell: {shells}")
+        check("again" in m.command("echo again"), "the new shell does not answer")
