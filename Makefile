@@ -174,7 +174,8 @@ $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 # Every test may use the shared generator; the split heap and frame tests
 # share a fixture each.
 $(UNIT_TESTS): tests/unit/rng.h
-$(filter $(UNIT)/test_heap_%,$(UNIT_TESTS)): tests/unit/heap_fixture.h
+$(filter $(UNIT)/test_heap_%,$(UNIT_TESTS)): tests/unit/heap_fixture.h kernel/mm/heap_split.h
+$(filter $(UNIT)/test_heap_corrupt_%,$(UNIT_TESTS)): tests/unit/heap_corrupt_fixture.h
 $(UNIT)/test_frame $(UNIT)/test_frame_stress: tests/unit/frame_fixture.h
 
 unit-tests: $(UNIT_TESTS)

@@ -3,7 +3,7 @@
  * test_heap_stress.c, test_heap_corrupt.c): host regions with guard bytes,
  * stats checks, block contents and a set of live blocks that checks every
  * new block against the others. The heaps live in regions from the host's
- * malloc (test_heap_corrupt.c adds regions between PROT_NONE pages).
+ * malloc (heap_corrupt_fixture.h adds regions between PROT_NONE pages).
  */
 #ifndef CHALK_TESTS_HEAP_FIXTURE_H
 #define CHALK_TESTS_HEAP_FIXTURE_H

@@ -1,0 +1,655 @@
+/*
+ * Shared fixture for the heap corruption tests (test_heap_corrupt.c): what
+ * it takes to run a heap over an area that code the heap does not trust
+ * writes into, and to check every call against heap.h whatever the area
+ * holds. On top of heap_fixture.h it adds:
+ *
+ *   - guarded memory: every area and every piece of bookkeeping ends exactly
+ *     where a PROT_NONE page begins and starts a little after another one,
+ *     the bytes in between holding a known pattern: a stray read or write
+ *     past the end crashes the test, a stray write before the start changes
+ *     the pattern;
+ *   - a run: a heap under test with the blocks the program holds and the
+ *     ones it freed, and operations that each check what heap.h promises;
+ *   - corruption generators, blind (random bytes, wild pointers, runs of one
+ *     byte, copies) and informed, as from a program that studied the heap:
+ *     old bytes written back where they were taken, and headers forged in
+ *     first-fit's layout with a check value worked out from a real one;
+ *   - a random workload mixing the operations with corruption now and then;
+ *   - a watchdog (alarm) that turns a heap that loops forever into a failed
+ *     run.
+ *
+ * It relies on one layout fact both implementations share: a freed block
+ * keeps its free-list next link in its first word and its prev link in its
+ * second. Forged headers follow first-fit's layout; to the buddy heap they
+ * are just more bytes in its blocks.
+ */
+#ifndef CHALK_TESTS_HEAP_CORRUPT_FIXTURE_H
+#define CHALK_TESTS_HEAP_CORRUPT_FIXTURE_H
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "heap_fixture.h"
+
+/* The whole binary must finish within this many seconds. */
+#define WATCHDOG_SECONDS 120
+
+/* ---- guarded memory ----------------------------------------------------- */
+
+/*
+ * size bytes at base, followed directly by a PROT_NONE page; before base,
+ * up to a page of slack filled with GUARD_BYTE, then another PROT_NONE page.
+ */
+struct guarded {
+    uint8_t *map; /* what mmap returned */
+    size_t map_size;
+    uint8_t *body; /* the first byte after the lower guard page */
+    uint8_t *base;
+    size_t size;
+};
+
+static inline size_t page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static inline struct guarded guarded_new(size_t size)
+{
+    size_t page = page_size();
+    size_t pages = (size + page - 1) / page;
+    struct guarded g;
+
+    g.map_size = (pages + 2) * page;
+    g.map = mmap(NULL, g.map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(g.map != MAP_FAILED);
+    assert_int_equal(mprotect(g.map, page, PROT_NONE), 0);
+    assert_int_equal(mprotect(g.map + (pages + 1) * page, page, PROT_NONE), 0);
+    g.body = g.map + page;
+    g.base = g.body + pages * page - size;
+    g.size = size;
+    memset(g.body, GUARD_BYTE, (size_t)(g.base - g.body));
+    return g;
+}
+
+static inline void guarded_assert_slack_intact(const struct guarded *g)
+{
+    for (const uint8_t *p = g->body; p < g->base; p++) {
+        if (*p != GUARD_BYTE)
+            fail_msg("byte %p, %td before the start, was written", (void *)p, g->base - p);
+    }
+}
+
+static inline void guarded_free(struct guarded *g)
+{
+    assert_int_equal(munmap(g->map, g->map_size), 0);
+}
+
+/* ---- a heap under test -------------------------------------------------- */
+
+#define LIVE_MAX  512
+#define FREED_MAX 64
+#define SNAPSHOTS 16
+
+struct span {
+    uint8_t *ptr;
+    size_t size;
+};
+
+/* Bytes as they once were at an address in the area. */
+struct snapshot {
+    uint8_t *at;
+    size_t len;
+    uint8_t bytes[32];
+};
+
+struct run {
+    struct heap *heap;
+    struct guarded area; /* the area; with heap_init, the whole region */
+    struct guarded meta; /* the bookkeeping, when split */
+    bool split;
+    size_t total; /* stats.total right after init */
+    struct span live[LIVE_MAX];
+    size_t live_count;
+    struct span freed[FREED_MAX]; /* recently freed blocks, a ring */
+    size_t freed_count;
+    size_t freed_next;
+    struct snapshot snapshots[SNAPSHOTS]; /* a ring */
+    size_t snapshot_count;
+    size_t snapshot_next;
+    unsigned long corruptions;
+    unsigned long damaged_ops; /* calls made after a corruption, before poisoning */
+};
+
+/*
+ * A heap over an area of area_size bytes: heap_init_split with its
+ * bookkeeping in separate guarded memory, or heap_init over the area alone.
+ */
+static inline void run_start(struct run *run, size_t area_size, bool split)
+{
+    memset(run, 0, sizeof(*run));
+    run->split = split;
+    run->area = guarded_new(area_size);
+    if (split) {
+        run->meta = guarded_new(heap_meta_size(area_size));
+        run->heap = heap_init_split(run->meta.base, run->meta.size, run->area.base, area_size);
+    } else {
+        run->heap = heap_init(run->area.base, area_size);
+    }
+    assert_non_null(run->heap);
+    run->total = stats_of(run->heap).total;
+}
+
+static inline void run_finish(struct run *run)
+{
+    guarded_assert_slack_intact(&run->area);
+    guarded_free(&run->area);
+    if (run->split) {
+        guarded_assert_slack_intact(&run->meta);
+        guarded_free(&run->meta);
+    }
+}
+
+static inline uintptr_t area_start(const struct run *run)
+{
+    return (uintptr_t)run->area.base;
+}
+
+static inline uintptr_t area_end(const struct run *run)
+{
+    return (uintptr_t)run->area.base + run->area.size;
+}
+
+static inline bool poisoned(const struct run *run)
+{
+    return stats_of(run->heap).poisoned;
+}
+
+/* A block the heap reports: wholly inside the area. */
+static inline void assert_block_inside(const struct run *run, const void *ptr, size_t size)
+{
+    uintptr_t addr = (uintptr_t)ptr;
+
+    if (addr < area_start(run) || addr > area_end(run) || size > area_end(run) - addr)
+        fail_msg("block %p of %zu bytes lies outside the area", ptr, size);
+}
+
+/* ---- operations, each checking what heap.h promises whatever the area holds */
+
+static inline size_t random_size(const struct run *run)
+{
+    unsigned kind = (unsigned)rng_below(100);
+
+    if (kind < 70)
+        return rng_range(1, 256);
+    if (kind < 97)
+        return rng_range(1, 4 * KIB);
+    return rng_range(1, run->area.size);
+}
+
+static inline size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+static inline void op_free_live(struct run *run);
+
+static inline void op_alloc(struct run *run)
+{
+    bool was_poisoned = poisoned(run);
+    size_t size = random_size(run);
+    uint8_t *ptr;
+    size_t usable;
+
+    if (run->live_count == LIVE_MAX) {
+        op_free_live(run);
+        return;
+    }
+    ptr = heap_alloc(run->heap, size);
+    if (ptr == NULL)
+        return;
+    assert_false(was_poisoned);
+    usable = heap_block_size(run->heap, ptr);
+    assert_int_equal((uintptr_t)ptr % HEAP_ALIGN, 0);
+    assert_true(usable >= size);
+    assert_block_inside(run, ptr, usable);
+    /* The program uses its block, as a program would. */
+    memset(ptr, (int)rng_below(256), min_size(usable, 256));
+    run->live[run->live_count++] = (struct span){ptr, usable};
+}
+
+static inline void assert_free_result(int result, bool was_poisoned)
+{
+    if (was_poisoned)
+        assert_int_equal(result, -EFAULT);
+    else
+        assert_true(result == 0 || result == -EINVAL || result == -EFAULT);
+}
+
+/* Moves the live block at index to the ring of freed ones. */
+static inline void forget_live(struct run *run, size_t index)
+{
+    run->freed[run->freed_next] = run->live[index];
+    run->freed_next = (run->freed_next + 1) % FREED_MAX;
+    if (run->freed_count < FREED_MAX)
+        run->freed_count++;
+    run->live[index] = run->live[--run->live_count];
+}
+
+static inline void op_free_live(struct run *run)
+{
+    bool was_poisoned = poisoned(run);
+    size_t index;
+
+    if (run->live_count == 0)
+        return;
+    index = rng_below(run->live_count);
+    assert_free_result(heap_free(run->heap, run->live[index].ptr), was_poisoned);
+    forget_live(run, index);
+}
+
+/*
+ * A pointer that must not be followed: outside the area, the bookkeeping,
+ * misaligned, or a place in the area where no free block starts (or, now
+ * and then, one where one might).
+ */
+static inline uintptr_t wild_pointer(const struct run *run)
+{
+    switch (rng_below(16)) {
+    case 0:
+        return 0;
+    case 1:
+        return area_start(run) - 16; /* just before: the slack */
+    case 2:
+        return area_start(run) - 2 * page_size(); /* the guard page */
+    case 3:
+        return area_end(run) + rng_below(32); /* at or just past the end: the guard page */
+    case 4:
+        return area_end(run) - rng_range(1, 32); /* too close to the end for a block */
+    case 5:
+        return (uintptr_t)run->heap; /* the bookkeeping */
+    case 6:
+        return (uintptr_t)__builtin_frame_address(0); /* the stack */
+    case 7:
+        return rng_next();
+    case 8:
+        return UINTPTR_MAX - 15;
+    case 9:
+        return area_start(run) + rng_below(run->area.size); /* inside, any alignment */
+    case 10:
+        return area_start(run) + rng_below(run->area.size / 16) * 16; /* inside, aligned */
+    case 11:
+        return area_start(run) + rng_below(run->area.size / 32) * 32 + 8;
+    case 12:
+        return run->live_count ? (uintptr_t)run->live[rng_below(run->live_count)].ptr : 0;
+    case 13:
+        return run->freed_count ? (uintptr_t)run->freed[rng_below(run->freed_count)].ptr : 0;
+    case 14:
+        return run->freed_count ? (uintptr_t)run->freed[rng_below(run->freed_count)].ptr - 16 : 1;
+    default:
+        return (uintptr_t)run->area.base;
+    }
+}
+
+static inline void op_free_wild(struct run *run)
+{
+    bool was_poisoned = poisoned(run);
+    uintptr_t addr = wild_pointer(run);
+    int result = heap_free(run->heap, (void *)addr);
+
+    if (addr == 0) {
+        assert_int_equal(result, 0);
+        return;
+    }
+    assert_free_result(result, was_poisoned);
+    if (addr < area_start(run) || addr >= area_end(run))
+        assert_int_not_equal(result, 0);
+    /* It may have been one of the program's blocks: then it is freed now. */
+    for (size_t i = 0; result == 0 && i < run->live_count; i++) {
+        if ((uintptr_t)run->live[i].ptr == addr) {
+            forget_live(run, i);
+            break;
+        }
+    }
+}
+
+static inline void op_block_size(struct run *run)
+{
+    uintptr_t addr = wild_pointer(run);
+    size_t size = heap_block_size(run->heap, (void *)addr);
+
+    if (size > 0) {
+        assert_false(poisoned(run));
+        assert_block_inside(run, (void *)addr, size);
+    }
+}
+
+static inline void op_stats(struct run *run)
+{
+    struct heap_stats stats = stats_of(run->heap);
+
+    assert_int_equal(stats.total, run->total);
+    assert_true(stats.largest_free <= stats.total);
+    if (stats.poisoned)
+        assert_int_equal(stats.largest_free, 0);
+}
+
+static inline void op_check(struct run *run)
+{
+    bool was_poisoned = poisoned(run);
+
+    if (heap_check(run->heap))
+        assert_false(was_poisoned);
+}
+
+/* ---- corruption --------------------------------------------------------- */
+
+/*
+ * Where a corruption may land. With split bookkeeping, anywhere in the
+ * area, with a bias towards the places bookkeeping lives: freed blocks
+ * (their links), just before a live block (a header) and just after one
+ * (the next header). With heap_init the bookkeeping at the start of the
+ * region is out of bounds, so only what the program was given: its live
+ * blocks and the blocks it freed (use after free).
+ */
+static inline struct span pick_target(const struct run *run)
+{
+    unsigned kind = (unsigned)rng_below(6);
+    struct span block;
+    uintptr_t at;
+
+    if (kind < 2 && run->freed_count > 0)
+        block = run->freed[rng_below(run->freed_count)];
+    else if (run->live_count > 0)
+        block = run->live[rng_below(run->live_count)];
+    else if (run->split)
+        block = (struct span){run->area.base, run->area.size};
+    else
+        return (struct span){NULL, 0};
+
+    if (!run->split) {
+        size_t skip = rng_below(100) < 70 ? 0 : rng_below(block.size);
+
+        return (struct span){block.ptr + skip, block.size - skip};
+    }
+    switch (kind) {
+    case 2:
+        at = (uintptr_t)block.ptr - rng_range(1, 32); /* a header, from below */
+        break;
+    case 3:
+        at = (uintptr_t)block.ptr + block.size; /* overrun into the next block */
+        break;
+    case 4:
+        at = area_start(run) + rng_below(run->area.size);
+        break;
+    default:
+        at = (uintptr_t)block.ptr;
+        break;
+    }
+    if (at < area_start(run))
+        at = area_start(run);
+    if (at >= area_end(run))
+        return (struct span){NULL, 0};
+    return (struct span){(uint8_t *)at, area_end(run) - at};
+}
+
+static inline uintptr_t align16(uintptr_t addr)
+{
+    return (addr + 15) & ~(uintptr_t)15;
+}
+
+static inline int fill_byte(void)
+{
+    switch (rng_below(3)) {
+    case 0:
+        return 0;
+    case 1:
+        return 0xff;
+    default:
+        return (int)rng_below(256);
+    }
+}
+
+static inline void write_word(uint8_t *at, uintptr_t word)
+{
+    memcpy(at, &word, sizeof(word));
+}
+
+static inline uintptr_t read_word(const uint8_t *at)
+{
+    uintptr_t word;
+
+    memcpy(&word, at, sizeof(word));
+    return word;
+}
+
+static inline void scribble_bytes(struct span target)
+{
+    size_t len = min_size(rng_range(1, 64), target.size);
+
+    for (size_t i = 0; i < len; i++)
+        target.ptr[i] = (uint8_t)rng_next();
+}
+
+/* Words that look like pointers, some of them plausible. */
+static inline void write_wild_words(const struct run *run, struct span target)
+{
+    size_t count = rng_range(1, 4);
+
+    for (size_t i = 0; i < count && (i + 1) * sizeof(uintptr_t) <= target.size; i++)
+        write_word(target.ptr + i * sizeof(uintptr_t), wild_pointer(run));
+}
+
+/* A copy of bytes from elsewhere: real links and headers in the wrong place. */
+static inline void copy_from_elsewhere(const struct run *run, struct span target)
+{
+    struct span source = pick_target(run);
+
+    if (source.size > 0)
+        memmove(target.ptr, source.ptr,
+                min_size(rng_range(8, 64), min_size(target.size, source.size)));
+}
+
+static inline void take_snapshot(struct run *run)
+{
+    struct span target = pick_target(run);
+    struct snapshot *snapshot = &run->snapshots[run->snapshot_next];
+
+    if (target.size == 0)
+        return;
+    snapshot->at = target.ptr;
+    snapshot->len = min_size(sizeof(snapshot->bytes), target.size);
+    memcpy(snapshot->bytes, snapshot->at, snapshot->len);
+    run->snapshot_next = (run->snapshot_next + 1) % SNAPSHOTS;
+    if (run->snapshot_count < SNAPSHOTS)
+        run->snapshot_count++;
+}
+
+/*
+ * Old bytes written back where they were taken: a header that was valid
+ * there once is valid again, links name blocks that were free once.
+ */
+static inline void replay_snapshot(const struct run *run)
+{
+    const struct snapshot *snapshot;
+
+    if (run->snapshot_count == 0)
+        return;
+    snapshot = &run->snapshots[rng_below(run->snapshot_count)];
+    memcpy(snapshot->at, snapshot->bytes, snapshot->len);
+}
+
+/*
+ * The key of first-fit-style headers: [size word][key ^ address ^ size
+ * word] (heap_firstfit.c), taken from the 16 bytes before a live block. A
+ * program can work it out the same way; for the buddy heap it is noise.
+ */
+static inline bool header_key(const struct run *run, uintptr_t *key)
+{
+    const uint8_t *ptr;
+
+    if (run->live_count == 0)
+        return false;
+    ptr = run->live[rng_below(run->live_count)].ptr;
+    if ((uintptr_t)ptr - 16 < area_start(run))
+        return false;
+    *key = read_word(ptr - 16) ^ read_word(ptr - 8) ^ ((uintptr_t)ptr - 16);
+    return true;
+}
+
+/* A size word for a forged header at addr: mostly lies. */
+static inline uintptr_t forged_size(const struct run *run, uintptr_t addr)
+{
+    uintptr_t room = area_end(run) - addr;
+    uintptr_t free_bit = rng_below(2);
+
+    switch (rng_below(7)) {
+    case 0:
+        return (rng_next() & ~(uintptr_t)15) | free_bit; /* huge */
+    case 1:
+        return (room + 16 * rng_range(1, 4096)) | free_bit; /* past the end */
+    case 2:
+        return room | free_bit; /* exactly to the end, over everything */
+    case 3:
+        return 16 * rng_below(3) | free_bit; /* too small to be a block */
+    case 4:
+        return rng_next(); /* misaligned */
+    case 5:
+        return (uintptr_t)0 - 16; /* wraps */
+    default:
+        return 16 * rng_range(2, room / 16) | free_bit; /* plausible */
+    }
+}
+
+/*
+ * A header that passes the check, with a lying size, at a 16-aligned place
+ * in target; now and then made reachable too: a freed block's next link
+ * pointed at it, and its prev link back at the freed block's header.
+ */
+static inline void forge_header(const struct run *run, struct span target)
+{
+    uintptr_t at = align16((uintptr_t)target.ptr);
+    uintptr_t key, size;
+
+    if (at + 32 > (uintptr_t)target.ptr + target.size || !header_key(run, &key))
+        return;
+    size = forged_size(run, at);
+    write_word((uint8_t *)at, size);
+    write_word((uint8_t *)at + 8, key ^ at ^ size);
+    write_word((uint8_t *)at + 16, rng_below(2) ? 0 : wild_pointer(run));
+    if (run->freed_count > 0 && rng_below(2)) {
+        uint8_t *freed = run->freed[rng_below(run->freed_count)].ptr;
+
+        write_word(freed, at);
+        write_word((uint8_t *)at + 24, (uintptr_t)freed - 16);
+    } else {
+        write_word((uint8_t *)at + 24, wild_pointer(run));
+    }
+}
+
+static inline void corrupt(struct run *run)
+{
+    struct span target = pick_target(run);
+
+    if (target.size == 0)
+        return;
+    run->corruptions++;
+    switch (rng_below(8)) {
+    case 0:
+        scribble_bytes(target);
+        break;
+    case 1:
+        write_wild_words(run, target);
+        break;
+    case 2: /* one bit */
+        target.ptr[rng_below(min_size(target.size, 32))] ^= (uint8_t)(1u << rng_below(8));
+        break;
+    case 3: /* a run of one byte */
+        memset(target.ptr, fill_byte(), min_size(rng_range(1, 4 * KIB), target.size));
+        break;
+    case 4:
+        copy_from_elsewhere(run, target);
+        break;
+    case 5:
+        replay_snapshot(run);
+        break;
+    case 6:
+        forge_header(run, target);
+        break;
+    default: /* the first word, a link, copied up to 64 bytes further on */
+        if (target.size >= 72)
+            memmove(target.ptr + rng_range(1, 8) * 8, target.ptr, 8);
+        break;
+    }
+}
+
+/* ---- the workload ------------------------------------------------------- */
+
+/* ops random calls, with a corruption now and then (rate in 1/1000s). */
+static inline void workload(struct run *run, unsigned long ops, unsigned rate)
+{
+    for (unsigned long op = 0; op < ops; op++) {
+        unsigned kind = (unsigned)rng_below(1000);
+
+        if (run->corruptions > 0 && !poisoned(run))
+            run->damaged_ops++;
+        if (kind < rate)
+            corrupt(run);
+        else if (kind < 20)
+            take_snapshot(run);
+        else if (kind < 450)
+            op_alloc(run);
+        else if (kind < 850)
+            op_free_live(run);
+        else if (kind < 900)
+            op_free_wild(run);
+        else if (kind < 950)
+            op_block_size(run);
+        else if (kind < 980)
+            op_stats(run);
+        else
+            op_check(run);
+    }
+}
+
+/* What heap.h promises of a poisoned heap, tried on everything the run knows of. */
+static inline void assert_poisoned_refuses_everything(struct run *run)
+{
+    struct heap_stats stats = stats_of(run->heap);
+
+    assert_true(stats.poisoned);
+    assert_int_equal(stats.largest_free, 0);
+    assert_int_equal(stats.total, run->total);
+    assert_false(heap_check(run->heap));
+    assert_int_equal(heap_free(run->heap, NULL), 0);
+    for (size_t size = 1; size <= run->area.size; size *= 2)
+        assert_null(heap_alloc(run->heap, size));
+    for (size_t i = 0; i < run->live_count; i++) {
+        assert_int_equal(heap_block_size(run->heap, run->live[i].ptr), 0);
+        assert_int_equal(heap_free(run->heap, run->live[i].ptr), -EFAULT);
+    }
+    for (size_t i = 0; i < run->freed_count; i++)
+        assert_int_equal(heap_free(run->heap, run->freed[i].ptr), -EFAULT);
+}
+
+/* ---- the watchdog ------------------------------------------------------- */
+
+static inline void watchdog(int signal)
+{
+    static const char message[] = "test_heap_corrupt: watchdog: a heap call did not return\n";
+
+    (void)signal;
+    if (write(STDERR_FILENO, message, sizeof(message) - 1) < 0)
+        _exit(3);
+    _exit(2);
+}
+
+/* From now on, a binary still running after WATCHDOG_SECONDS fails. */
+static inline void watchdog_start(void)
+{
+    signal(SIGALRM, watchdog);
+    alarm(WATCHDOG_SECONDS);
+}
+
+#endif
