@@ -141,7 +141,8 @@ UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
 	$(UNIT)/test_heap_corrupt_buddy $(UNIT)/test_heap_corrupt_firstfit \
 	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
 	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
-	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_pid $(USERLAND_UNIT_TESTS)
+	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_runqueue_model $(UNIT)/test_pid \
+	$(USERLAND_UNIT_TESTS)
 CMOCKA_LIBS := -lcmocka
 
 define unit_link
@@ -167,16 +168,19 @@ $(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boo
 $(UNIT)/test_keyboard: tests/unit/test_keyboard.c kernel/drivers/keyboard.c kernel/drivers/keyboard.h | deps
 $(UNIT)/test_acpi_aml: tests/unit/test_acpi_aml.c kernel/drivers/acpi_aml.c kernel/drivers/acpi_aml.h | deps
 $(UNIT)/test_runqueue: tests/unit/test_runqueue.c kernel/proc/runqueue.c kernel/proc/runqueue.h kernel/lib/list.h | deps
+$(UNIT)/test_runqueue_model: tests/unit/test_runqueue_model.c kernel/proc/runqueue.c kernel/proc/runqueue.h kernel/lib/list.h | deps
 $(UNIT)/test_pid: tests/unit/test_pid.c kernel/proc/pid.c kernel/proc/pid.h kernel/lib/errno.h | deps
 $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 	$(unit_link)
 
-# Every test may use the shared generator; the split heap and frame tests
-# share a fixture each.
+# Every test may use the shared generator; the split heap, frame and run
+# queue tests share a fixture each.
 $(UNIT_TESTS): tests/unit/rng.h
 $(filter $(UNIT)/test_heap_%,$(UNIT_TESTS)): tests/unit/heap_fixture.h kernel/mm/heap_split.h
-$(filter $(UNIT)/test_heap_corrupt_%,$(UNIT_TESTS)): tests/unit/heap_corrupt_fixture.h
+$(filter $(UNIT)/test_heap_corrupt_%,$(UNIT_TESTS)): tests/unit/heap_corrupt_fixture.h \
+	tests/unit/heap_corruption.h
 $(UNIT)/test_frame $(UNIT)/test_frame_stress: tests/unit/frame_fixture.h
+$(UNIT)/test_runqueue $(UNIT)/test_runqueue_model: tests/unit/runqueue_fixture.h
 
 unit-tests: $(UNIT_TESTS)
 

@@ -7,14 +7,16 @@
  *
  * Targeted cases come first (wild and cyclic links, links that agree but
  * lie, forged headers, a whole area overwritten), then rounds of random
- * corruption. Guarded areas, the watchdog, the operations and the
- * corruption generators are in heap_corrupt_fixture.h.
+ * corruption. Guarded areas, the watchdog and the operations are in
+ * heap_corrupt_fixture.h; the corruption generators and the random workload
+ * in heap_corruption.h.
  *
  * The same source is built once against each implementation:
  *   gcc ... tests/unit/test_heap_corrupt.c kernel/mm/heap_buddy.c    -lcmocka
  *   gcc ... tests/unit/test_heap_corrupt.c kernel/mm/heap_firstfit.c -lcmocka
  */
 #include "heap_corrupt_fixture.h"
+#include "heap_corruption.h"
 
 /* ---- targeted cases ----------------------------------------------------- */
 
