@@ -29,10 +29,33 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,userland/userland.ld \
 USER_C := $(sort $(shell find userland -name '*.c'))
 USER_OBJS := $(USER_C:userland/%.c=$(USER_BUILD)/%.o)
 
-$(USER_BUILD)/%.o: userland/%.c userland/userland.mk | deps
+# The C library shares the kernel's pure code instead of repeating it: the
+# printf engine (lib/format.c) and the string functions (lib/string.c) are
+# compiled again with the user flags, into build/userland/kernel/lib/. They
+# and the libc files that wrap them may include "lib/..." headers; no other
+# user file sees the kernel's headers.
+USER_SHARED_C := kernel/lib/format.c kernel/lib/string.c
+USER_SHARED_OBJS := $(USER_SHARED_C:%.c=$(USER_BUILD)/%.o)
+USER_OBJS += $(USER_SHARED_OBJS)
+$(USER_SHARED_OBJS) $(USER_BUILD)/libc/format.o $(USER_BUILD)/libc/string.o: \
+	USER_CFLAGS += -iquote kernel
+# ksnprintf and kvsnprintf keep C's contract (the full length returned, the
+# text cut and terminated), so the user's copy is built under the C names.
+# libc/format.c sees the same names, so the compiler checks that <stdio.h>
+# and lib/format.h declare them alike.
+$(USER_BUILD)/kernel/lib/format.o $(USER_BUILD)/libc/format.o: \
+	USER_CFLAGS += -Dksnprintf=snprintf -Dkvsnprintf=vsnprintf
+
+define user_compile
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(USER_CC) $(USER_CFLAGS) -c $< -o $@
+endef
+
+$(USER_BUILD)/%.o: userland/%.c userland/userland.mk | deps
+	$(user_compile)
+$(USER_SHARED_OBJS): $(USER_BUILD)/%.o: %.c userland/userland.mk | deps
+	$(user_compile)
 
 $(USERLAND_ELF): $(USER_OBJS) userland/userland.ld
 	$(call say,LD,$@)

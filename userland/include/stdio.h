@@ -6,10 +6,11 @@
  * when a process is killed, and a line printed by one call reaches the
  * console in one write (unless it is longer than the buffer).
  *
- * Conversions: %d %i %u %x %X %p %s %c %%, with the length modifiers l, ll
- * and z, a field width, and the flags - (left-justify) and 0 (zero padding).
- * %p prints 0x and the address in hex; a NULL %s prints "(null)"; anything
- * else is printed as written.
+ * The formatting is the kernel's own (kernel/lib/format.h). Conversions:
+ * %d %i %u %x %X %p %s %c %%, with the length modifiers l, ll and z, a field
+ * width, and the flags - (left-justify), 0 (zero padding) and # (0x before
+ * a non-zero %x). %p prints 0x and 16 hex digits; a NULL %s prints "(null)";
+ * anything else is printed as written.
  */
 #ifndef CHALK_USER_STDIO_H
 #define CHALK_USER_STDIO_H

@@ -13,7 +13,7 @@ char *strncpy(char *dst, const char *src, size_t n);
 char *strchr(const char *s, int c);
 
 void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
