@@ -42,9 +42,15 @@ static bool slot_in_use(unsigned slot, void *ctx)
     return table[slot].state != STATE_UNUSED;
 }
 
+/* A process is in the slot: live or zombie (not free, not being torn down). */
+static bool holds_process(const struct proc *p)
+{
+    return p->state != STATE_UNUSED && p->state != STATE_DEAD;
+}
+
 static bool is_live(const struct proc *p)
 {
-    return p->state != STATE_UNUSED && p->state != STATE_DEAD && p->state != STATE_ZOMBIE;
+    return holds_process(p) && p->state != STATE_ZOMBIE;
 }
 
 /* The process (live or zombie) with this pid, or NULL. */
@@ -53,7 +59,7 @@ static struct proc *find_any(int pid)
     if (pid <= 0 || pid >= PID_LIMIT)
         return NULL;
     struct proc *p = &table[pid_slot(pid, PROC_MAX)];
-    return p->pid == pid && p->state != STATE_UNUSED && p->state != STATE_DEAD ? p : NULL;
+    return p->pid == pid && holds_process(p) ? p : NULL;
 }
 
 struct proc *proc_find(int pid)
@@ -248,12 +254,21 @@ static void reparent_children(const struct proc *p)
     struct proc *init = find_any(INIT_PID);
     for (unsigned i = 0; i < PROC_MAX; i++) {
         struct proc *child = &table[i];
-        if (child->ppid != p->pid || child->state == STATE_UNUSED || child->state == STATE_DEAD)
+        if (child->ppid != p->pid || !holds_process(child))
             continue;
         child->ppid = INIT_PID;
         if (child->state == STATE_ZOMBIE && init)
             waitq_wake_all(&init->child_exit);
     }
+}
+
+/* Whether some live process belongs to job pgid. */
+static bool job_alive(int pgid)
+{
+    for (unsigned i = 0; i < PROC_MAX; i++)
+        if (is_live(&table[i]) && table[i].pgid == pgid)
+            return true;
+    return false;
 }
 
 /*
@@ -276,7 +291,7 @@ static void finish_death(struct proc *p, int status, bool killed)
         p->state = STATE_DEAD;
     }
     /* The leader is what the shell waits for: what it leaves behind goes on in the background. */
-    if (p->pid == p->pgid || !proc_job_alive(p->pgid))
+    if (p->pid == p->pgid || !job_alive(p->pgid))
         tty_job_gone(p->pgid);
 }
 
@@ -336,14 +351,6 @@ int proc_kill_job(int pgid)
     return killed;
 }
 
-bool proc_job_alive(int pgid)
-{
-    for (unsigned i = 0; i < PROC_MAX; i++)
-        if (is_live(&table[i]) && table[i].pgid == pgid)
-            return true;
-    return false;
-}
-
 /* --- control ------------------------------------------------------------------ */
 
 int proc_nice(int pid, int priority)
@@ -394,8 +401,7 @@ static struct proc *find_ended_child(const struct proc *parent, int pid, bool *a
     *any_child = false;
     for (unsigned i = 0; i < PROC_MAX; i++) {
         struct proc *c = &table[i];
-        if (c->state == STATE_UNUSED || c->state == STATE_DEAD || c->ppid != parent->pid ||
-            (pid != -1 && c->pid != pid))
+        if (!holds_process(c) || c->ppid != parent->pid || (pid != -1 && c->pid != pid))
             continue;
         *any_child = true;
         if (c->state == STATE_ZOMBIE)
@@ -437,7 +443,7 @@ int proc_list(struct chalk_proc_info *info, int max)
     int foreground = tty_foreground();
     for (unsigned i = 0; i < PROC_MAX && n < max; i++) {
         const struct proc *p = &table[i];
-        if (p->state == STATE_UNUSED || p->state == STATE_DEAD)
+        if (!holds_process(p))
             continue;
         struct chalk_proc_info *out = &info[n++];
         *out = (struct chalk_proc_info){

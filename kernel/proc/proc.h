@@ -135,9 +135,6 @@ int proc_kill(int pid);
 /* Kills every process of job pgid without SPAWN_IGNORE_INTERRUPT; how many. */
 int proc_kill_job(int pgid);
 
-/* Whether some live process belongs to job pgid. */
-bool proc_job_alive(int pgid);
-
 int proc_nice(int pid, int priority);
 int proc_block(int pid);
 int proc_unblock(int pid);

@@ -114,11 +114,6 @@ uint64_t paging_kernel_root(void)
     return kernel_root;
 }
 
-uint64_t paging_no_execute(void)
-{
-    return nx;
-}
-
 int paging_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t flags)
 {
     uint64_t *pt = table_for(root, virt, 0);

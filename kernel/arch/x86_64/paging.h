@@ -45,9 +45,6 @@ void paging_map_direct(uint64_t phys, uint64_t size);
 /* The kernel's own PML4 (what runs when no user space is active). */
 uint64_t paging_kernel_root(void);
 
-/* PTE_NX when the CPU supports no-execute pages, else 0. */
-uint64_t paging_no_execute(void);
-
 /* A new PML4 with an empty lower half and the kernel's upper half, or 0. */
 uint64_t paging_new_root(void);
 
