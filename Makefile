@@ -142,7 +142,7 @@ UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
 	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
 	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
 	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_runqueue_model $(UNIT)/test_pid \
-	$(USERLAND_UNIT_TESTS)
+	$(UNIT)/test_sem_queue $(UNIT)/test_pipe_buffer $(USERLAND_UNIT_TESTS)
 CMOCKA_LIBS := -lcmocka
 
 define unit_link
@@ -170,6 +170,9 @@ $(UNIT)/test_acpi_aml: tests/unit/test_acpi_aml.c kernel/drivers/acpi_aml.c kern
 $(UNIT)/test_runqueue: tests/unit/test_runqueue.c kernel/proc/runqueue.c kernel/proc/runqueue.h kernel/lib/list.h | deps
 $(UNIT)/test_runqueue_model: tests/unit/test_runqueue_model.c kernel/proc/runqueue.c kernel/proc/runqueue.h kernel/lib/list.h | deps
 $(UNIT)/test_pid: tests/unit/test_pid.c kernel/proc/pid.c kernel/proc/pid.h kernel/lib/errno.h | deps
+$(UNIT)/test_sem_queue: tests/unit/test_sem_queue.c kernel/sync/sem_queue.c kernel/sync/sem_queue.h kernel/lib/list.h | deps
+$(UNIT)/test_pipe_buffer: tests/unit/test_pipe_buffer.c kernel/ipc/pipe_buffer.c kernel/ipc/pipe_buffer.h \
+	kernel/lib/ringbuf.c kernel/lib/ringbuf.h | deps
 $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 	$(unit_link)
 

@@ -49,6 +49,17 @@ void fd_install(struct fd_table *table, int fd, struct file *file)
         file_put(old);
 }
 
+int fd_alloc(struct fd_table *table, struct file *file)
+{
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if (!table->files[fd]) {
+            table->files[fd] = file;
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
 int fd_close(struct fd_table *table, int fd)
 {
     struct file *file = fd_lookup(table, fd);

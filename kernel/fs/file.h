@@ -56,6 +56,9 @@ void fd_table_clone(struct fd_table *dst, const struct fd_table *src);
 /* Puts file (the caller's reference is taken over) at fd, closing what was there. */
 void fd_install(struct fd_table *table, int fd, struct file *file);
 
+/* Puts file (the caller's reference is taken over) at the lowest free fd: the fd, or -EMFILE. */
+int fd_alloc(struct fd_table *table, struct file *file);
+
 /* 0, or -EBADF. */
 int fd_close(struct fd_table *table, int fd);
 

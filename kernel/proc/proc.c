@@ -146,11 +146,29 @@ void proc_free_kernel_stack(struct proc *p)
 }
 
 /*
- * Which job the new process joins, and whether it takes the terminal
- * (SPAWN_FOREGROUND comes with SPAWN_NEW_JOB: sys_spawn checks).
+ * Whether job is one the parent may put a new process in: its leader is
+ * alive and is the parent's child (the shell building a pipeline).
  */
-static int assign_job(struct proc *p, const struct proc *parent, unsigned flags)
+static bool may_join(const struct proc *parent, int job)
 {
+    const struct proc *leader = proc_find(job);
+    return leader && leader->pgid == job && leader->ppid == parent->pid;
+}
+
+/*
+ * Which job the new process joins, and whether it takes the terminal
+ * (SPAWN_FOREGROUND comes with SPAWN_NEW_JOB, SPAWN_JOIN_JOB with neither:
+ * sys_spawn checks).
+ */
+static int assign_job(struct proc *p, const struct proc *parent, const struct spawn_request *req)
+{
+    unsigned flags = req->flags;
+    if (flags & SPAWN_JOIN_JOB) {
+        if (!may_join(parent, req->job))
+            return -ESRCH;
+        p->pgid = req->job;
+        return 0;
+    }
     if (!(flags & SPAWN_NEW_JOB)) {
         p->pgid = parent->pgid;
         return 0;
@@ -211,7 +229,7 @@ int proc_spawn(const struct spawn_request *req)
     err = build_user_stack(p, req, &rsp, &uargv);
     if (err < 0)
         goto fail_stack;
-    err = assign_job(p, parent, req->flags);
+    err = assign_job(p, parent, req);
     if (err < 0)
         goto fail_stack;
 
@@ -236,6 +254,7 @@ fail:
 static void release_resources(struct proc *p)
 {
     fd_close_all(&p->fds);
+    sem_release_all(&p->sems);
     uheap_release_all(&p->heap);
     vm_unmap_free(p->space, p->user_stack, USER_STACK_SIZE);
     vm_space_put(p->space);

@@ -30,6 +30,7 @@
 #include "mm/uheap.h"
 #include "mm/vm.h"
 #include "proc/runqueue.h"
+#include "sync/semaphore.h"
 #include "uapi/chalk/syscalls.h"
 
 #include <stdbool.h>
@@ -84,6 +85,7 @@ struct proc {
     /* Resources. */
     struct fd_table fds;
     struct uheap_owner heap;
+    struct sem_refs sems; /* semaphores it has open */
 
     /* Parent and children. */
     struct waitq child_exit; /* the process sleeps here in waitpid */
@@ -104,6 +106,7 @@ struct spawn_request {
     unsigned flags;
     struct file *stdin_file; /* NULL: inherit */
     struct file *stdout_file;
+    int job; /* with SPAWN_JOIN_JOB: the job to join */
 };
 
 /* The process running now (the idle task when nothing else is). */

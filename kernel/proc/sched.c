@@ -15,6 +15,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/string.h"
+#include "sync/spinlock.h"
 
 static struct runqueue runqueue;
 static struct proc idle_task;
@@ -148,20 +149,35 @@ void waitq_init(struct waitq *q)
     list_init(&q->sleepers);
 }
 
-/* Puts current on q just before node `before` (q's head: at the end). */
-static int sleep_before(struct waitq *q, struct list_node *before)
+/*
+ * Puts current on q just before node `before` (q's head: at the end), lets
+ * go of lock (when there is one) and switches away; takes lock back once
+ * woken. (With a second CPU the run queue gets a lock of its own, taken
+ * before `lock` is let go, so a waker on the other CPU waits until this
+ * process is fully asleep.)
+ */
+static int sleep_before(struct waitq *q, struct list_node *before, struct spinlock *lock)
 {
-    KASSERT(current != &idle_task);
+    KASSERT(current != &idle_task && !interrupts_enabled());
     current->state = STATE_SLEEPING;
     current->waiting_on = q;
     list_insert_between(&current->wait_node, before->prev, before);
+    if (lock)
+        spin_unlock(lock);
     schedule();
+    if (lock)
+        spin_lock(lock);
     return current->killed ? -EINTR : 0;
 }
 
 int waitq_sleep(struct waitq *q)
 {
-    return sleep_before(q, &q->sleepers);
+    return sleep_before(q, &q->sleepers, NULL);
+}
+
+int waitq_sleep_locked(struct waitq *q, struct spinlock *lock)
+{
+    return sleep_before(q, &q->sleepers, lock);
 }
 
 void sched_wake(struct proc *p)
@@ -198,7 +214,7 @@ int sched_sleep_ms(uint64_t ms)
     while (before != &timer_sleepers.sleepers &&
            list_entry(before, struct proc, wait_node)->wake_tick <= current->wake_tick)
         before = before->next;
-    return sleep_before(&timer_sleepers, before);
+    return sleep_before(&timer_sleepers, before, NULL);
 }
 
 void sched_start(void)

@@ -59,6 +59,17 @@ void sched_return_to_user(void);
  */
 int waitq_sleep(struct waitq *q);
 
+struct spinlock;
+
+/*
+ * waitq_sleep for a condition that lock guards: the caller holds lock
+ * (and so has interrupts off). The process goes on q first and lets go of
+ * lock only then, so a waker that takes lock and wakes q cannot slip in
+ * between the caller's check of the condition and its sleep (a lost
+ * wake-up). lock is held again on return.
+ */
+int waitq_sleep_locked(struct waitq *q, struct spinlock *lock);
+
 void waitq_init(struct waitq *q);
 /* Wakes the process that has slept longest on q (FIFO); false if none. */
 bool waitq_wake_one(struct waitq *q);

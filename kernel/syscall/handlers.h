@@ -54,4 +54,15 @@ int64_t sys_uptime(const struct syscall_args *args);
 int64_t sys_shutdown(const struct syscall_args *args);
 int64_t sys_reboot(const struct syscall_args *args);
 
+/* sys_ipc.c */
+int64_t sys_pipe(const struct syscall_args *args);
+int64_t sys_pipes(const struct syscall_args *args);
+
+/* sys_sync.c */
+int64_t sys_sem_open(const struct syscall_args *args);
+int64_t sys_sem_wait(const struct syscall_args *args);
+int64_t sys_sem_post(const struct syscall_args *args);
+int64_t sys_sem_close(const struct syscall_args *args);
+int64_t sys_sems(const struct syscall_args *args);
+
 #endif

@@ -6,7 +6,7 @@
 #include "proc/sched.h"
 #include "syscall/handlers.h"
 
-#define SPAWN_FLAGS (SPAWN_NEW_JOB | SPAWN_FOREGROUND | SPAWN_IGNORE_INTERRUPT)
+#define SPAWN_FLAGS (SPAWN_NEW_JOB | SPAWN_FOREGROUND | SPAWN_IGNORE_INTERRUPT | SPAWN_JOIN_JOB)
 #define NAME_COPY   64 /* longer names are cut to PROC_NAME_MAX - 1 */
 
 /* The file behind one of the caller's fds for a child's stdin/stdout, or NULL (inherit). */
@@ -44,7 +44,8 @@ int64_t sys_spawn(const struct syscall_args *args)
         return -EFAULT;
     if (spec.priority < PRIORITY_HIGHEST || spec.priority > PRIORITY_LOWEST ||
         (spec.flags & ~SPAWN_FLAGS) ||
-        ((spec.flags & SPAWN_FOREGROUND) && !(spec.flags & SPAWN_NEW_JOB)))
+        ((spec.flags & SPAWN_FOREGROUND) && !(spec.flags & SPAWN_NEW_JOB)) ||
+        ((spec.flags & SPAWN_JOIN_JOB) && (spec.flags & SPAWN_NEW_JOB)))
         return -EINVAL;
     if (spec.argc > SPAWN_MAX_ARGS)
         return -E2BIG;
@@ -65,6 +66,7 @@ int64_t sys_spawn(const struct syscall_args *args)
         .argc = (int)spec.argc,
         .priority = spec.priority,
         .flags = spec.flags,
+        .job = spec.job,
     };
     int err = spawn_fd(spec.stdin_fd, &req.stdin_file);
     if (err == 0)

@@ -32,6 +32,13 @@ static const struct {
     [SYS_SHUTDOWN] = {"shutdown", sys_shutdown},
     [SYS_REBOOT] = {"reboot", sys_reboot},
     [SYS_CONSOLE_RAW] = {"console_raw", sys_console_raw},
+    [SYS_PIPE] = {"pipe", sys_pipe},
+    [SYS_PIPES] = {"pipes", sys_pipes},
+    [SYS_SEM_OPEN] = {"sem_open", sys_sem_open},
+    [SYS_SEM_WAIT] = {"sem_wait", sys_sem_wait},
+    [SYS_SEM_POST] = {"sem_post", sys_sem_post},
+    [SYS_SEM_CLOSE] = {"sem_close", sys_sem_close},
+    [SYS_SEMS] = {"sems", sys_sems},
 };
 
 void syscall_handle(struct trap_frame *frame)

@@ -33,6 +33,12 @@ int spawn(const char *name, process_fn fn, uint64_t argc, char *const argv[], in
           unsigned flags, int stdin_fd, int stdout_fd);
 
 /*
+ * The same with every field of the request at hand (SPAWN_JOIN_JOB needs
+ * spec->job): spec's entry and arg are filled in to start fn.
+ */
+int spawn_request(struct chalk_spawn *spec, process_fn fn);
+
+/*
  * Where every spawned process starts (the entry spawn gives the kernel, with
  * fn as its argument): it sets up the process's errno and calls
  * exit(fn(argc, argv)). Not called from C.
@@ -58,6 +64,22 @@ int ps(struct chalk_proc_info *procs, size_t max);
 int sleep_ms(uint64_t milliseconds);
 uint64_t uptime_ms(void);
 int memstats(struct chalk_mem_stats *stats);
+
+/*
+ * Named semaphores (docs/sync.md). sem_open creates name with the value
+ * initial, or opens the existing one; the other calls need it open.
+ * sem_wait sleeps while the value is 0; sem_post wakes the process that
+ * has waited longest. The semaphore goes away when its last user closes it
+ * or ends.
+ */
+int sem_open(const char *name, uint64_t initial);
+int sem_wait(const char *name);
+int sem_post(const char *name);
+int sem_close(const char *name);
+
+/* Fill the array with up to max semaphores or pipes; return how many. */
+int sems(struct chalk_sem_info *info, size_t max);
+int pipes(struct chalk_pipe_info *info, size_t max);
 
 /* Power off and restart; they return (-1) only if they could not. */
 int shutdown(void);

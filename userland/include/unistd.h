@@ -23,6 +23,13 @@ ssize_t write(int fd, const void *buf, size_t len);
 int close(int fd);
 int dup2(int oldfd, int newfd);
 
+/*
+ * Makes a pipe: what is written to fds[1] is read from fds[0]. A read
+ * returns 0 once every write end is closed; a write fails with EPIPE once
+ * every read end is.
+ */
+int pipe(int fds[2]);
+
 int getpid(void);
 int getppid(void);
 

@@ -29,6 +29,41 @@ int dup2(int oldfd, int newfd)
     return (int)libc_result(syscall(SYS_DUP2, oldfd, newfd));
 }
 
+int pipe(int fds[2])
+{
+    return (int)libc_result(syscall(SYS_PIPE, fds));
+}
+
+int pipes(struct chalk_pipe_info *info, size_t max)
+{
+    return (int)libc_result(syscall(SYS_PIPES, info, max));
+}
+
+int sem_open(const char *name, uint64_t initial)
+{
+    return (int)libc_result(syscall(SYS_SEM_OPEN, name, initial));
+}
+
+int sem_wait(const char *name)
+{
+    return (int)libc_result(syscall(SYS_SEM_WAIT, name));
+}
+
+int sem_post(const char *name)
+{
+    return (int)libc_result(syscall(SYS_SEM_POST, name));
+}
+
+int sem_close(const char *name)
+{
+    return (int)libc_result(syscall(SYS_SEM_CLOSE, name));
+}
+
+int sems(struct chalk_sem_info *info, size_t max)
+{
+    return (int)libc_result(syscall(SYS_SEMS, info, max));
+}
+
 int getpid(void)
 {
     return (int)libc_result(syscall(SYS_GETPID));

@@ -27,6 +27,7 @@ static const char *const messages[] = {
     [ERANGE] = "result out of range",
     [ENAMETOOLONG] = "name too long",
     [ENOSYS] = "function not implemented",
+    [EOVERFLOW] = "value too large",
 };
 
 const char *strerror(int error)

@@ -33,12 +33,17 @@ __attribute__((used, noreturn)) static void process_main(uint64_t argc, char *ar
     exit((int)fn(argc, argv));
 }
 
+int spawn_request(struct chalk_spawn *spec, process_fn fn)
+{
+    spec->entry = (uint64_t)process_start;
+    spec->arg = (uint64_t)fn;
+    return (int)libc_result(syscall(SYS_SPAWN, spec));
+}
+
 int spawn(const char *name, process_fn fn, uint64_t argc, char *const argv[], int priority,
           unsigned flags, int stdin_fd, int stdout_fd)
 {
     struct chalk_spawn spec = {
-        .entry = (uint64_t)process_start,
-        .arg = (uint64_t)fn,
         .name = name,
         .argc = argc,
         .argv = argv,
@@ -47,7 +52,7 @@ int spawn(const char *name, process_fn fn, uint64_t argc, char *const argv[], in
         .stdin_fd = stdin_fd,
         .stdout_fd = stdout_fd,
     };
-    return (int)libc_result(syscall(SYS_SPAWN, &spec));
+    return spawn_request(&spec, fn);
 }
 
 void exit(int status)

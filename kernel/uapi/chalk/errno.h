@@ -29,6 +29,7 @@
 #define ERANGE       34 /* result out of range */
 #define ENAMETOOLONG 36 /* name too long */
 #define ENOSYS       38 /* function not implemented */
+#define EOVERFLOW    75 /* value too large */
 
 #define ERRNO_MAX 4095 /* results in [-ERRNO_MAX, -1] are errors */
 

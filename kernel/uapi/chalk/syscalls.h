@@ -37,7 +37,14 @@
 #define SYS_SHUTDOWN    20 /* () powers off, does not return on success */
 #define SYS_REBOOT      21 /* () */
 #define SYS_CONSOLE_RAW 22 /* (bool raw): raw or line-edited console input */
-#define SYS_COUNT       23
+#define SYS_PIPE        23 /* (int fds[2]): fds[0] reads what fds[1] writes */
+#define SYS_PIPES       24 /* (struct chalk_pipe_info *, max entries) -> count */
+#define SYS_SEM_OPEN    25 /* (name, initial value): creates or opens */
+#define SYS_SEM_WAIT    26 /* (name) */
+#define SYS_SEM_POST    27 /* (name) */
+#define SYS_SEM_CLOSE   28 /* (name) */
+#define SYS_SEMS        29 /* (struct chalk_sem_info *, max entries) -> count */
+#define SYS_COUNT       30
 
 /* Priorities: 0 is the highest, 4 the lowest; new processes start at 2. */
 #define PRIORITY_HIGHEST 0
@@ -48,6 +55,7 @@
 #define SPAWN_NEW_JOB          (1u << 0) /* start a job (process group) of its own */
 #define SPAWN_FOREGROUND       (1u << 1) /* the new job gets the console; needs NEW_JOB */
 #define SPAWN_IGNORE_INTERRUPT (1u << 2) /* Ctrl+C does not kill it (init, the shell) */
+#define SPAWN_JOIN_JOB         (1u << 3) /* join job `job`, led by a child of the caller */
 
 #define SPAWN_INHERIT_FD (-1)
 
@@ -67,6 +75,7 @@ struct chalk_spawn {
     uint32_t flags;
     int32_t stdin_fd;  /* the caller's fd to become the child's 0, or SPAWN_INHERIT_FD */
     int32_t stdout_fd; /* likewise for 1 */
+    int32_t job;       /* with SPAWN_JOIN_JOB: the job (its leader's pid) to join */
 };
 
 #define SPAWN_MAX_ARGS   32
@@ -114,6 +123,27 @@ struct chalk_mem_stats {
     uint64_t frames_free;
     uint64_t kernel_heap_used;
     uint64_t kernel_heap_total;
+};
+
+/* Semaphores (SYS_SEM_*): a name has 1 to SEM_NAME_MAX - 1 bytes. */
+#define SEM_NAME_MAX     32
+#define SEM_VALUE_MAX    0x7FFFFFFF
+#define SEM_INFO_WAITERS 8 /* waiting pids a chalk_sem_info lists */
+
+struct chalk_sem_info {
+    char name[SEM_NAME_MAX];
+    int32_t value;
+    int32_t users;                     /* processes that have it open */
+    int32_t waiting;                   /* processes asleep in sem_wait */
+    int32_t waiters[SEM_INFO_WAITERS]; /* the first of them, longest waiting first */
+};
+
+struct chalk_pipe_info {
+    int32_t id;        /* numbered in order of creation */
+    uint32_t capacity; /* bytes it can buffer */
+    uint32_t buffered; /* bytes written, not yet read */
+    int32_t readers;   /* open read ends, across all processes */
+    int32_t writers;   /* open write ends */
 };
 
 #endif
