@@ -66,12 +66,14 @@ $(USERLAND_ELF): $(USER_OBJS) userland/userland.ld
 # like its own tests and gives them tests/unit/rng.h. This file is included
 # before the Makefile sets UNIT, hence the default here.
 UNIT ?= build/unit
-USERLAND_UNIT_TESTS := $(UNIT)/test_shell_parser $(UNIT)/test_shell_editor
+USERLAND_UNIT_TESTS := $(UNIT)/test_shell_parser $(UNIT)/test_shell_editor $(UNIT)/test_shell_jobs
 
 $(UNIT)/test_shell_parser: tests/unit/test_shell_parser.c userland/shell/parse.c \
 	userland/shell/parse.h | deps
 $(UNIT)/test_shell_editor: tests/unit/test_shell_editor.c userland/shell/editor.c \
 	userland/shell/editor.h | deps
+$(UNIT)/test_shell_jobs: tests/unit/test_shell_jobs.c userland/shell/jobs.c \
+	userland/shell/jobs.h | deps
 $(USERLAND_UNIT_TESTS): HOST_CFLAGS += -Iuserland
 
 -include $(USER_OBJS:.o=.d)

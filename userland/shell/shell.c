@@ -5,10 +5,11 @@
  * Ctrl+U (editor.c); commands run with the console back in line mode, so a
  * program reading its input gets the kernel's line editing. Every command
  * is a program from the registry (<programs.h>) started as a process of its
- * own, in a job of its own: in the foreground the shell waits for it, and
+ * own; a line (one command, or a pipeline of several running at the same
+ * time) is a job of its own: in the foreground the shell waits for it, and
  * Ctrl+C (which the kernel turns into a kill of the foreground job) ends it;
- * in the background the shell prints its pid and reports its end before a
- * later prompt. The shell itself ignores Ctrl+C (init spawns it so): in raw
+ * in the background the shell prints the job's id and reports its end
+ * before a later prompt. The shell itself ignores Ctrl+C (init spawns it so): in raw
  * mode the kernel hands it the key as a byte instead.
  */
 #include "shell.h"
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "editor.h"
+#include "jobs.h"
 #include "parse.h"
 
 #define PROMPT "chalk:~$ "
@@ -29,11 +31,14 @@
 _Static_assert(EDITOR_LINE_MAX <= PARSE_LINE_MAX, "the parser must take any line the editor gives");
 _Static_assert(PARSE_MAX_ARGS <= SPAWN_MAX_ARGS,
                "the kernel must take any command the parser gives");
+_Static_assert(PARSE_MAX_COMMANDS <= JOB_PROCS_MAX,
+               "a job must hold any pipeline the parser gives");
 
 /* Some 8 KiB: allocated once, rather than kept on the 64 KiB stack. */
 struct shell {
     struct editor editor;
     struct command_line line;
+    struct jobs jobs; /* in the background */
 };
 
 /*
@@ -68,57 +73,125 @@ static void report_job(int pid, int status)
         printf("[%d] done (status %d)\n", pid, status);
 }
 
-/* Background jobs that ended since the last prompt. */
-static void report_finished_jobs(void)
+/* Background jobs whose last process ended since the last prompt. */
+static void report_finished_jobs(struct jobs *jobs)
 {
-    int pid, status;
+    int pid, status, leader, leader_status;
     while ((pid = waitpid(-1, &status, WAIT_NOHANG)) > 0)
-        report_job(pid, status);
+        if (jobs_reaped(jobs, pid, status, &leader, &leader_status))
+            report_job(leader, leader_status);
 }
 
 /*
- * Nothing is printed for a job ended by Ctrl+C or a fault: the kernel has
- * already ended the line (it echoes ^C, or reports the fault).
+ * Waits for every process of a foreground job. Nothing is printed for a job
+ * ended by Ctrl+C or a fault: the kernel has already ended the line (it
+ * echoes ^C, or reports the fault). A stage killed while the shell waited
+ * for another one was reaped by the kernel at once (docs/processes.md), so
+ * ECHILD just means it is gone.
  */
-static void wait_foreground(int pid)
+static void wait_foreground(const int *pids, int count)
 {
-    if (waitpid(pid, NULL, 0) < 0)
-        perror("chalk: waitpid");
+    for (int i = 0; i < count; i++)
+        if (waitpid(pids[i], NULL, 0) < 0 && errno != ECHILD)
+            perror("chalk: waitpid");
 }
 
-static void run_command(const struct command *command, bool background)
+static void close_fd(int fd)
 {
-    const struct program *program = program_find(command->argv[0]);
-    if (!program) {
-        fprintf(stderr, "chalk: no such command: %s\n", command->argv[0]);
-        return;
-    }
-    unsigned flags = SPAWN_NEW_JOB | (background ? 0 : SPAWN_FOREGROUND);
-    int pid = spawn(program->name, program->main, (uint64_t)command->argc - 1, command->argv + 1,
-                    PRIORITY_DEFAULT, flags, SPAWN_INHERIT_FD, SPAWN_INHERIT_FD);
-    if (pid < 0) {
+    if (fd != SPAWN_INHERIT_FD)
+        close(fd);
+}
+
+static int start_stage(const struct command *command, const struct program *program, unsigned flags,
+                       int job, int stdin_fd, int stdout_fd)
+{
+    struct chalk_spawn spec = {
+        .name = program->name,
+        .argc = (uint64_t)command->argc - 1,
+        .argv = command->argv + 1,
+        .priority = PRIORITY_DEFAULT,
+        .flags = flags,
+        .stdin_fd = stdin_fd,
+        .stdout_fd = stdout_fd,
+        .job = job,
+    };
+    int pid = spawn_request(&spec, program->main);
+    if (pid < 0)
         fprintf(stderr, "chalk: cannot start %s: %s\n", program->name, strerror(errno));
-        return;
+    return pid;
+}
+
+/*
+ * Starts every stage of a pipeline at once, each one's stdout a pipe into
+ * the next one's stdin, all in one job: pids[0] gets the job's leader, the
+ * last stage, which the shell waits for and whose end gives the terminal
+ * back; the stages before it join its job, so Ctrl+C ends them together.
+ * Stages start from the last to the first, so the shell holds at most
+ * three pipe ends at any time, and it closes its copies as it goes: a
+ * reader sees end of file only once every write end is closed.
+ * Returns how many started, or 0 when one could not (those already
+ * started are killed).
+ */
+static int start_pipeline(const struct command_line *line, const struct program **programs,
+                          int *pids)
+{
+    int started = 0;
+    int stdout_fd = SPAWN_INHERIT_FD; /* for the stage being started */
+    for (int stage = line->count - 1; stage >= 0; stage--) {
+        int ends[2] = {SPAWN_INHERIT_FD, SPAWN_INHERIT_FD};
+        if (stage > 0 && pipe(ends) < 0) {
+            perror("chalk: pipe");
+            close_fd(stdout_fd);
+            break;
+        }
+        unsigned flags = SPAWN_JOIN_JOB;
+        if (started == 0)
+            flags = SPAWN_NEW_JOB | (line->background ? 0 : SPAWN_FOREGROUND);
+        int pid = start_stage(&line->commands[stage], programs[stage], flags, pids[0], ends[0],
+                              stdout_fd);
+        close_fd(ends[0]);
+        close_fd(stdout_fd);
+        stdout_fd = ends[1];
+        if (pid < 0) {
+            close_fd(stdout_fd);
+            break;
+        }
+        pids[started++] = pid;
     }
-    if (background)
-        printf("[%d]\n", pid);
-    else
-        wait_foreground(pid);
+    if (started == line->count)
+        return started;
+    for (int i = 0; i < started; i++)
+        kill(pids[i]);
+    return 0;
 }
 
 static void run_line(struct shell *shell)
 {
-    enum parse_result result = parse_line(shell->editor.line, &shell->line);
+    struct command_line *line = &shell->line;
+    enum parse_result result = parse_line(shell->editor.line, line);
     if (result != PARSE_OK) {
         fprintf(stderr, "chalk: syntax error: %s\n", parse_message(result));
         return;
     }
-    if (shell->line.count > 1) {
-        fprintf(stderr, "chalk: pipes are not supported yet\n");
+    const struct program *programs[PARSE_MAX_COMMANDS];
+    for (int i = 0; i < line->count; i++) {
+        programs[i] = program_find(line->commands[i].argv[0]);
+        if (!programs[i]) {
+            fprintf(stderr, "chalk: no such command: %s\n", line->commands[i].argv[0]);
+            return;
+        }
+    }
+    int pids[PARSE_MAX_COMMANDS] = {0};
+    int count = line->count ? start_pipeline(line, programs, pids) : 0;
+    if (count == 0)
+        return;
+    if (!line->background) {
+        wait_foreground(pids, count);
         return;
     }
-    if (shell->line.count == 1)
-        run_command(&shell->line.commands[0], shell->line.background);
+    printf("[%d]\n", pids[0]);
+    if (!jobs_add(&shell->jobs, pids, count))
+        printf("chalk: too many background jobs: [%d] will end unreported\n", pids[0]);
 }
 
 int64_t shell_main(uint64_t argc, char *argv[])
@@ -131,10 +204,11 @@ int64_t shell_main(uint64_t argc, char *argv[])
         return 1;
     }
     editor_init(&shell->editor);
+    jobs_init(&shell->jobs);
     printf("Chalk shell: help lists the commands, man COMMAND explains one.\n");
 
     for (;;) {
-        report_finished_jobs();
+        report_finished_jobs(&shell->jobs);
         printf(PROMPT);
         enum editor_event event;
         if (!read_line(&shell->editor, &event))
