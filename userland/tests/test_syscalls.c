@@ -20,55 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/checks.h"
 #include "tests/tests.h"
-
-#define KERNEL_IMAGE    0xFFFFFFFF80000000ULL /* the kernel's code */
-#define KERNEL_HALF     0xFFFF800000000000ULL /* the first address of the kernel's half */
-#define UNMAPPED_LOW    0x10ULL               /* the first page is never mapped */
-#define UNMAPPED_HIGH   0x700000000000ULL     /* between the heap and the stacks: nothing */
-#define NO_SUCH_PID     99999
-#define HUGE_ALLOCATION (1ULL << 40)
-
-struct tally {
-    int passed;
-    int failed;
-};
-
-typedef int64_t (*syscall_entry)(uint64_t n, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                                 uint64_t a5, uint64_t a6);
-
-static const struct {
-    const char *name;
-    syscall_entry call;
-} entries[] = {
-    {"syscall", chalk_syscall},
-    {"int 0x80", chalk_syscall_int80},
-};
-
-#define ENTRIES (sizeof(entries) / sizeof(entries[0]))
-
-/* A result as text: the number, and for an error code its meaning. */
-static void describe(int64_t value, char *buf, size_t size)
-{
-    if (syscall_failed(value))
-        snprintf(buf, size, "%ld (%s)", (long)value, strerror((int)-value));
-    else
-        snprintf(buf, size, "%ld", (long)value);
-}
-
-/* Counts one check; a failure prints what was got and what was expected. */
-static void check(struct tally *t, bool ok, const char *what, const char *entry, int64_t got,
-                  const char *expected)
-{
-    if (ok) {
-        t->passed++;
-        return;
-    }
-    t->failed++;
-    char got_text[64];
-    describe(got, got_text, sizeof(got_text));
-    printf("FAIL: %s [%s]: got %s, expected %s\n", what, entry, got_text, expected);
-}
 
 /* The child of the spawn checks: it ends at once. */
 static int64_t exit_at_once(uint64_t argc, char *argv[])
@@ -76,31 +29,6 @@ static int64_t exit_at_once(uint64_t argc, char *argv[])
     (void)argc;
     (void)argv;
     return 0;
-}
-
-/* Makes call n through both entries; each must return want or or_want. */
-static void expect_either(struct tally *t, const char *what, int64_t want, int64_t or_want,
-                          uint64_t n, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    char expected[128];
-    describe(want, expected, sizeof(expected));
-    if (or_want != want) {
-        size_t used = strlen(expected);
-        strcpy(expected + used, " or ");
-        describe(or_want, expected + used + 4, sizeof(expected) - used - 4);
-    }
-    for (size_t i = 0; i < ENTRIES; i++) {
-        int64_t got = entries[i].call(n, a1, a2, a3, 0, 0, 0);
-        check(t, got == want || got == or_want, what, entries[i].name, got, expected);
-        if (n == SYS_SPAWN && got > 0)
-            waitpid((int)got, NULL, 0); /* a spawn that should have failed started a child */
-    }
-}
-
-static void expect(struct tally *t, const char *what, int64_t want, uint64_t n, uint64_t a1,
-                   uint64_t a2, uint64_t a3)
-{
-    expect_either(t, what, want, want, n, a1, a2, a3);
 }
 
 static void unknown_calls(struct tally *t)
@@ -249,6 +177,13 @@ static void bad_spawns(struct tally *t)
     expect_spawn(t, "spawn in the foreground without a job", -EINVAL, -EINVAL, &spec);
     spec.flags = 1u << 31;
     expect_spawn(t, "spawn with an unknown flag", -EINVAL, -EINVAL, &spec);
+    spec.flags = SPAWN_JOIN_JOB | SPAWN_NEW_JOB;
+    expect_spawn(t, "spawn joining a job and starting one", -EINVAL, -EINVAL, &spec);
+    spec.flags = SPAWN_JOIN_JOB;
+    spec.job = NO_SUCH_PID;
+    expect_spawn(t, "spawn joining a job that does not exist", -ESRCH, -ESRCH, &spec);
+    spec.job = 1;
+    expect_spawn(t, "spawn joining init's job (not led by a child)", -ESRCH, -ESRCH, &spec);
 
     spec = good_spawn();
     spec.stdin_fd = 1000;
@@ -289,9 +224,9 @@ static void bad_memory_calls(struct tally *t)
     expect(t, "memstats unmapped", -EFAULT, SYS_MEMSTATS, UNMAPPED_HIGH, 0, 0);
 
     expect(t, "malloc(1 << 40)", -ENOMEM, SYS_MALLOC, HUGE_ALLOCATION, 0, 0);
-    for (size_t i = 0; i < ENTRIES; i++) {
-        int64_t got = entries[i].call(SYS_MALLOC, 0, 0, 0, 0, 0, 0);
-        check(t, got == 0 || syscall_failed(got), "malloc(0)", entries[i].name, got,
+    for (size_t i = 0; i < 2; i++) {
+        int64_t got = syscall_ways[i].call(SYS_MALLOC, 0, 0, 0, 0, 0, 0);
+        check(t, got == 0 || syscall_failed(got), "malloc(0)", syscall_ways[i].name, got,
               "0 or an error");
         if (got > 0)
             syscall(SYS_FREE, got);
@@ -390,6 +325,8 @@ int64_t test_syscalls(uint64_t argc, char *argv[])
     bad_spawns(&t);
     bad_waits(&t);
     bad_memory_calls(&t);
+    check_pipe_calls(&t);
+    check_semaphore_calls(&t);
     good_calls(&t);
     if (got == 0)
         check_no_leak(&t, &before);
