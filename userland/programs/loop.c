@@ -15,7 +15,8 @@ PROGRAM(loop, .main = loop_main, .summary = "print a greeting every few seconds,
         .manual = "Prints \"loop: pid N says hello\" every SECONDS seconds (1 unless given),\n"
                   "until it is killed: Ctrl+C in the foreground, kill PID in the background\n"
                   "(&loop or loop &). block PID stops it from running; block PID again lets\n"
-                  "it go on.\n");
+                  "it go on. It also ends when its output can no longer be written (loop | cat\n"
+                  "after cat is gone).\n");
 
 static int64_t loop_main(uint64_t argc, char *argv[])
 {
@@ -28,7 +29,10 @@ static int64_t loop_main(uint64_t argc, char *argv[])
     }
     int pid = getpid();
     for (;;) {
-        printf("loop: pid %d says hello\n", pid);
+        /* Chalk has no signals: when our output is a pipe nobody reads any
+         * more (EPIPE), stopping is up to us. */
+        if (printf("loop: pid %d says hello\n", pid) < 0)
+            return 1;
         sleep_ms((uint64_t)seconds * 1000);
     }
 }
