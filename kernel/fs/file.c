@@ -3,6 +3,9 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "mm/mm.h"
+#include "uapi/chalk/syscalls.h"
+
+#include <stdbool.h>
 
 struct file *file_open(const struct file_ops *ops, void *data)
 {
@@ -34,10 +37,19 @@ struct file *fd_lookup(struct fd_table *table, int fd)
     return fd >= 0 && fd < FD_MAX ? table->files[fd] : NULL;
 }
 
+static uint32_t fd_bit(int fd)
+{
+    return 1u << fd;
+}
+
 void fd_table_clone(struct fd_table *dst, const struct fd_table *src)
 {
-    for (int fd = 0; fd < FD_MAX; fd++)
-        dst->files[fd] = src->files[fd] ? file_get(src->files[fd]) : NULL;
+    dst->close_on_spawn = 0;
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        struct file *file = src->files[fd];
+        bool inherited = file && !(src->close_on_spawn & fd_bit(fd));
+        dst->files[fd] = inherited ? file_get(file) : NULL;
+    }
 }
 
 void fd_install(struct fd_table *table, int fd, struct file *file)
@@ -45,15 +57,18 @@ void fd_install(struct fd_table *table, int fd, struct file *file)
     KASSERT(fd >= 0 && fd < FD_MAX);
     struct file *old = table->files[fd];
     table->files[fd] = file;
+    table->close_on_spawn &= ~fd_bit(fd);
     if (old)
         file_put(old);
 }
 
-int fd_alloc(struct fd_table *table, struct file *file)
+int fd_alloc(struct fd_table *table, struct file *file, unsigned flags)
 {
     for (int fd = 0; fd < FD_MAX; fd++) {
         if (!table->files[fd]) {
-            table->files[fd] = file;
+            fd_install(table, fd, file);
+            if (flags & FD_CLOSE_ON_SPAWN)
+                table->close_on_spawn |= fd_bit(fd);
             return fd;
         }
     }
@@ -66,6 +81,7 @@ int fd_close(struct fd_table *table, int fd)
     if (!file)
         return -EBADF;
     table->files[fd] = NULL;
+    table->close_on_spawn &= ~fd_bit(fd);
     file_put(file);
     return 0;
 }

@@ -7,7 +7,8 @@
  * spawn), and released when the last fd goes away.
  *
  * An fd table maps small integers to files. A process owns its table: spawn
- * copies the parent's, and dup2/close only ever change the caller's own.
+ * copies the parent's (but for the fds marked close-on-spawn), and
+ * dup2/close only ever change the caller's own.
  *
  * Locking: callers keep interrupts off (as every system call does).
  */
@@ -15,6 +16,7 @@
 #define CHALK_FS_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define FD_MAX 16
 
@@ -45,19 +47,23 @@ void file_put(struct file *file);
 
 struct fd_table {
     struct file *files[FD_MAX];
+    uint32_t close_on_spawn; /* bit fd: not copied by fd_table_clone */
 };
 
 /* The file behind fd, or NULL when fd is not open (or out of range). */
 struct file *fd_lookup(struct fd_table *table, int fd);
 
-/* Makes dst a copy of src, taking a reference on every open file. */
+/* Makes dst a copy of src, taking a reference on every file it copies. */
 void fd_table_clone(struct fd_table *dst, const struct fd_table *src);
 
 /* Puts file (the caller's reference is taken over) at fd, closing what was there. */
 void fd_install(struct fd_table *table, int fd, struct file *file);
 
-/* Puts file (the caller's reference is taken over) at the lowest free fd: the fd, or -EMFILE. */
-int fd_alloc(struct fd_table *table, struct file *file);
+/*
+ * Puts file (the caller's reference is taken over) at the lowest free fd,
+ * marked close-on-spawn when flags has FD_CLOSE_ON_SPAWN: the fd, or -EMFILE.
+ */
+int fd_alloc(struct fd_table *table, struct file *file, unsigned flags);
 
 /* 0, or -EBADF. */
 int fd_close(struct fd_table *table, int fd);

@@ -13,21 +13,24 @@
 int64_t sys_pipe(const struct syscall_args *args)
 {
     uint64_t ufds = args->arg[0];
+    uint64_t flags = args->arg[1];
     struct proc *self = proc_current();
-    /* Checked first, so a bad pointer never leaves descriptors behind. */
+    if (flags & ~(uint64_t)FD_CLOSE_ON_SPAWN)
+        return -EINVAL;
+    /* Checked before anything is made, so a bad pointer never leaves descriptors behind. */
     if (!vm_user_range_ok(self->space, ufds, 2 * sizeof(int), true))
         return -EFAULT;
     struct file *read_end, *write_end;
     int err = pipe_create(&read_end, &write_end);
     if (err < 0)
         return err;
-    int rfd = fd_alloc(&self->fds, read_end);
+    int rfd = fd_alloc(&self->fds, read_end, (unsigned)flags);
     if (rfd < 0) {
         file_put(read_end);
         file_put(write_end);
         return rfd;
     }
-    int wfd = fd_alloc(&self->fds, write_end);
+    int wfd = fd_alloc(&self->fds, write_end, (unsigned)flags);
     if (wfd < 0) {
         fd_close(&self->fds, rfd);
         file_put(write_end);

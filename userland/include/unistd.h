@@ -30,6 +30,14 @@ int dup2(int oldfd, int newfd);
  */
 int pipe(int fds[2]);
 
+/*
+ * pipe with flags: FD_CLOSE_ON_SPAWN (<chalk/syscalls.h>) keeps children
+ * from inheriting the two descriptors; spawn's stdin_fd and stdout_fd still
+ * hand them over. A shell needs it: a stage that inherited the write end of
+ * its own input would never see end of file.
+ */
+int pipe2(int fds[2], unsigned flags);
+
 int getpid(void);
 int getppid(void);
 

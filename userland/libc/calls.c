@@ -31,7 +31,12 @@ int dup2(int oldfd, int newfd)
 
 int pipe(int fds[2])
 {
-    return (int)libc_result(syscall(SYS_PIPE, fds));
+    return pipe2(fds, 0);
+}
+
+int pipe2(int fds[2], unsigned flags)
+{
+    return (int)libc_result(syscall(SYS_PIPE, fds, flags));
 }
 
 int pipes(struct chalk_pipe_info *info, size_t max)

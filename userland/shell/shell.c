@@ -126,9 +126,12 @@ static int start_stage(const struct command *command, const struct program *prog
  * the next one's stdin, all in one job: pids[0] gets the job's leader, the
  * last stage, which the shell waits for and whose end gives the terminal
  * back; the stages before it join its job, so Ctrl+C ends them together.
- * Stages start from the last to the first, so the shell holds at most
- * three pipe ends at any time, and it closes its copies as it goes: a
- * reader sees end of file only once every write end is closed.
+ * The pipes are made close-on-spawn, so no stage inherits the shell's
+ * copies of other pipes' ends: a stage holding the write end of its own
+ * input would never see end of file, one holding the read end of its own
+ * output would never get EPIPE. The shell closes its copies as soon as
+ * they are handed over, for the same reason; going from the last stage to
+ * the first, it never holds more than three pipe ends.
  * Returns how many started, or 0 when one could not (those already
  * started are killed).
  */
@@ -139,7 +142,7 @@ static int start_pipeline(const struct command_line *line, const struct program 
     int stdout_fd = SPAWN_INHERIT_FD; /* for the stage being started */
     for (int stage = line->count - 1; stage >= 0; stage--) {
         int ends[2] = {SPAWN_INHERIT_FD, SPAWN_INHERIT_FD};
-        if (stage > 0 && pipe(ends) < 0) {
+        if (stage > 0 && pipe2(ends, FD_CLOSE_ON_SPAWN) < 0) {
             perror("chalk: pipe");
             close_fd(stdout_fd);
             break;

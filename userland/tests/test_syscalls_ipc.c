@@ -126,6 +126,47 @@ static void pipe_from_child(struct tally *t)
         waitpid(child, NULL, 0);
 }
 
+/* A child that reads its stdin to the end: exits with the count. */
+static int64_t pipe_reader(uint64_t argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    char buf[64];
+    int64_t total = 0;
+    ssize_t n;
+    while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+        total += n;
+    return n < 0 ? -1 : total;
+}
+
+/*
+ * FD_CLOSE_ON_SPAWN: the child gets the read end as its stdin and nothing
+ * else of the pipe, so closing our write end is its end of file. (Had it
+ * inherited the write end, it would wait for itself forever.)
+ */
+static void pipe_close_on_spawn(struct tally *t)
+{
+    expect(t, "pipe with an unknown flag", -EINVAL, SYS_PIPE, 0, 1u << 7, 0);
+    int fds[2];
+    if (pipe2(fds, FD_CLOSE_ON_SPAWN) < 0) {
+        check(t, false, "pipe2 with FD_CLOSE_ON_SPAWN", "syscall", -errno, "0");
+        return;
+    }
+    int child =
+        spawn("pipe reader", pipe_reader, 0, NULL, PRIORITY_DEFAULT, 0, fds[0], SPAWN_INHERIT_FD);
+    check(t, child > 0, "spawn a reader of a close-on-spawn pipe", "syscall", child, "a pid");
+    struct chalk_pipe_info info = {0};
+    check(t, newest_pipe(&info) && info.readers == 2 && info.writers == 1,
+          "the child holds the read end only", "syscall", info.writers, "2 readers, 1 writer");
+    close(fds[0]);
+    expect_result(t, "write 3 bytes to the child", write(fds[1], "abc", 3), 3);
+    close(fds[1]);
+    int status = -1;
+    if (child > 0)
+        waitpid(child, &status, 0);
+    expect_result(t, "bytes the child read before end of file", status, 3);
+}
+
 /* A table of 16 fds holds 3 + 6 pipes; the 7th must fail cleanly and leak nothing. */
 static void pipe_fd_exhaustion(struct tally *t)
 {
@@ -149,6 +190,7 @@ void check_pipe_calls(struct tally *t)
     bad_pipe_calls(t);
     pipe_round_trip(t);
     pipe_from_child(t);
+    pipe_close_on_spawn(t);
     pipe_fd_exhaustion(t);
 }
 

@@ -37,7 +37,7 @@
 #define SYS_SHUTDOWN    20 /* () powers off, does not return on success */
 #define SYS_REBOOT      21 /* () */
 #define SYS_CONSOLE_RAW 22 /* (bool raw): raw or line-edited console input */
-#define SYS_PIPE        23 /* (int fds[2]): fds[0] reads what fds[1] writes */
+#define SYS_PIPE        23 /* (int fds[2], flags): fds[0] reads what fds[1] writes */
 #define SYS_PIPES       24 /* (struct chalk_pipe_info *, max entries) -> count */
 #define SYS_SEM_OPEN    25 /* (name, initial value): creates or opens */
 #define SYS_SEM_WAIT    26 /* (name) */
@@ -58,6 +58,12 @@
 #define SPAWN_JOIN_JOB         (1u << 3) /* join job `job`, led by a child of the caller */
 
 #define SPAWN_INHERIT_FD (-1)
+
+/*
+ * pipe flag: the new descriptors are not inherited by spawned children
+ * (stdin_fd and stdout_fd still hand them over, as the child's 0 or 1).
+ */
+#define FD_CLOSE_ON_SPAWN (1u << 0)
 
 /*
  * A new process runs entry(rdi = argc, rsi = argv, rdx = arg) in ring 3,
