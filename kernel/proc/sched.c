@@ -159,6 +159,10 @@ void waitq_init(struct waitq *q)
 static int sleep_before(struct waitq *q, struct list_node *before, struct spinlock *lock)
 {
     KASSERT(current != &idle_task && !interrupts_enabled());
+    /* A killed process must not go to sleep: the wake-up that kill sent may
+     * already be spent (on another CPU, between the caller's check and here). */
+    if (current->killed)
+        return -EINTR;
     current->state = STATE_SLEEPING;
     current->waiting_on = q;
     list_insert_between(&current->wait_node, before->prev, before);
