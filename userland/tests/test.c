@@ -6,7 +6,8 @@
 
 static int64_t test_main(uint64_t argc, char *argv[]);
 
-PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests", .usage = "test syscalls",
+PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests",
+        .usage = "test syscalls|semaphores",
         .manual = "Runs a test in this process and exits with the number of failures.\n"
                   "Each failure prints one line, FAIL: what: got X, expected Y; the last\n"
                   "line counts the checks that passed and failed.\n"
@@ -14,13 +15,17 @@ PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests", .usage =
                   "            and unmapped pointers, bad descriptors and process ids,\n"
                   "            malformed spawn requests, bad frees) must fail with the\n"
                   "            right error and crash nothing; the calls must give the\n"
-                  "            same results through syscall and through int 0x80.\n");
+                  "            same results through syscall and through int 0x80.\n"
+                  "  semaphores  the named semaphores' contract: errors, values, the\n"
+                  "              hand-off to the longest waiter, blocked and killed\n"
+                  "              waiters, cleanup when a process ends, a full table.\n");
 
 static const struct {
     const char *name;
     process_fn run;
 } tests[] = {
     {"syscalls", test_syscalls},
+    {"semaphores", test_semaphores},
 };
 
 static int64_t test_main(uint64_t argc, char *argv[])

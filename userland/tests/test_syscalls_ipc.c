@@ -213,6 +213,11 @@ static void bad_semaphore_calls(struct tally *t)
            (uint64_t)SEM_VALUE_MAX + 1, 0);
     expect(t, "sem_open with the value -1", -EINVAL, SYS_SEM_OPEN, (uint64_t) "tsys", (uint64_t)-1,
            0);
+    expect(t, "sem_open at 2^32 (not cut to 0)", -EINVAL, SYS_SEM_OPEN, (uint64_t) "tsys",
+           1ULL << 32, 0);
+    expect(t, "sem_wait with a 32-byte name", -ENAMETOOLONG, SYS_SEM_WAIT, (uint64_t)too_long, 0,
+           0);
+    expect(t, "sem_post with an empty name", -EINVAL, SYS_SEM_POST, (uint64_t) "", 0, 0);
     for (size_t i = 0; i < sizeof(name_calls) / sizeof(name_calls[0]); i++) {
         char what[64];
         snprintf(what, sizeof(what), "semaphore call %lu on an unknown name",
@@ -225,6 +230,8 @@ static void bad_semaphore_calls(struct tally *t)
     struct chalk_sem_info info[2];
     expect(t, "sems into the kernel", -EFAULT, SYS_SEMS, KERNEL_IMAGE, 2, 0);
     expect(t, "sems of 0 entries", -EINVAL, SYS_SEMS, (uint64_t)info, 0, 0);
+    expect(t, "sems of -1 entries", -EINVAL, SYS_SEMS, (uint64_t)info, (uint64_t)-1, 0);
+    expect(t, "sems into NULL", -EFAULT, SYS_SEMS, 0, 2, 0);
 }
 
 /* The listing entry of semaphore name; false when it does not exist. */

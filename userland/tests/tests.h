@@ -11,4 +11,7 @@
 /* Bad arguments to every system call are refused, and nothing crashes. */
 int64_t test_syscalls(uint64_t argc, char *argv[]);
 
+/* The named semaphores keep their contract, with waiters blocked and killed. */
+int64_t test_semaphores(uint64_t argc, char *argv[]);
+
 #endif
