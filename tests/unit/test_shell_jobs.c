@@ -51,6 +51,23 @@ static void pipeline_reported_after_its_last_stage_with_the_leaders_status(void 
     reap(11, 0, true, 12, 5);
 }
 
+static void running_lists_the_processes_not_yet_ended(void **state)
+{
+    (void)state;
+    int first[] = {30, 28, 29}, second[] = {40};
+    assert_true(jobs_add(&jobs, first, 3));
+    assert_true(jobs_add(&jobs, second, 1));
+    reap(28, 0, false, 0, 0);
+    int pids[8];
+    assert_int_equal(jobs_running(&jobs, pids, 8), 3);
+    assert_int_equal(pids[0], 30);
+    assert_int_equal(pids[1], 29);
+    assert_int_equal(pids[2], 40);
+    assert_int_equal(jobs_running(&jobs, pids, 2), 2); /* never more than max */
+    reap(40, 0, true, 40, 0);
+    assert_int_equal(jobs_running(&jobs, pids, 8), 2);
+}
+
 static void unknown_pids_are_ignored(void **state)
 {
     (void)state;
@@ -123,6 +140,7 @@ int main(void)
         cmocka_unit_test_setup(single_process_job_is_reported_with_its_status, setup),
         cmocka_unit_test_setup(pipeline_reported_after_its_last_stage_with_the_leaders_status,
                                setup),
+        cmocka_unit_test_setup(running_lists_the_processes_not_yet_ended, setup),
         cmocka_unit_test_setup(unknown_pids_are_ignored, setup),
         cmocka_unit_test_setup(table_full_then_space_again, setup),
         cmocka_unit_test(random_interleavings_report_each_job_once),

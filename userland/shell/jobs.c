@@ -19,6 +19,18 @@ bool jobs_add(struct jobs *jobs, const int *pids, int count)
     return false;
 }
 
+int jobs_running(const struct jobs *jobs, int *pids, int max)
+{
+    int count = 0;
+    for (int i = 0; i < JOBS_MAX; i++) {
+        const struct job *job = &jobs->list[i];
+        for (int p = 0; job->leader != 0 && p < JOB_PROCS_MAX && count < max; p++)
+            if (job->pids[p] != 0)
+                pids[count++] = job->pids[p];
+    }
+    return count;
+}
+
 bool jobs_reaped(struct jobs *jobs, int pid, int status, int *leader, int *leader_status)
 {
     for (int i = 0; i < JOBS_MAX; i++) {

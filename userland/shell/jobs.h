@@ -4,9 +4,11 @@
  * ended, rather than once per process of a pipeline. A pure module (no
  * system calls): the host's unit tests compile it as it is.
  *
- * The shell collects ended children with waitpid(-1, ..., WAIT_NOHANG) and
- * hands each pid to jobs_reaped. A pid that is in no job (a foreground
- * stage that ended after the shell stopped waiting for it) is ignored.
+ * Before each prompt the shell asks, for every process jobs_running lists,
+ * whether it has ended, and hands each one that has to jobs_reaped. (It
+ * asks pid by pid because a killed process is reaped by the kernel at once
+ * when its parent is not waiting for it: waitpid(-1) would never see it,
+ * and waitpid(pid) says ECHILD.) A pid that is in no job is ignored.
  */
 #ifndef CHALK_SHELL_JOBS_H
 #define CHALK_SHELL_JOBS_H
@@ -35,6 +37,9 @@ void jobs_init(struct jobs *jobs);
  * unreported).
  */
 bool jobs_add(struct jobs *jobs, const int *pids, int count);
+
+/* Lists the processes of every job that have not ended: how many (at most max). */
+int jobs_running(const struct jobs *jobs, int *pids, int max);
 
 /*
  * Records that pid ended with status. When that was the last process of

@@ -73,13 +73,28 @@ static void report_job(int pid, int status)
         printf("[%d] done (status %d)\n", pid, status);
 }
 
-/* Background jobs whose last process ended since the last prompt. */
+/*
+ * Background jobs whose last process ended since the last prompt. A
+ * process the kernel already reaped (killed while the shell was not
+ * waiting for it: docs/processes.md) answers ECHILD, and counts as killed.
+ */
 static void report_finished_jobs(struct jobs *jobs)
 {
-    int pid, status, leader, leader_status;
-    while ((pid = waitpid(-1, &status, WAIT_NOHANG)) > 0)
-        if (jobs_reaped(jobs, pid, status, &leader, &leader_status))
+    int pids[JOBS_MAX * JOB_PROCS_MAX];
+    int count = jobs_running(jobs, pids, JOBS_MAX * JOB_PROCS_MAX);
+    for (int i = 0; i < count; i++) {
+        int status, leader, leader_status;
+        int ended = waitpid(pids[i], &status, WAIT_NOHANG);
+        if (ended == 0)
+            continue;
+        if (ended < 0)
+            status = EXIT_KILLED;
+        if (jobs_reaped(jobs, pids[i], status, &leader, &leader_status))
             report_job(leader, leader_status);
+    }
+    /* Children in no job: a job the table had no room for. */
+    while (waitpid(-1, NULL, WAIT_NOHANG) > 0)
+        ;
 }
 
 /*
