@@ -1,0 +1,63 @@
+/* Inter-process communication calls: pipe, and the pipes listing. */
+#include "ipc/pipe.h"
+#include "lib/errno.h"
+#include "mm/mm.h"
+#include "mm/uaccess.h"
+#include "proc/sched.h"
+#include "syscall/handlers.h"
+
+/*
+ * Both ends go into the caller's table, or neither does: on failure every
+ * reference taken so far is dropped, which frees the pipe.
+ */
+int64_t sys_pipe(const struct syscall_args *args)
+{
+    uint64_t ufds = args->arg[0];
+    struct proc *self = proc_current();
+    /* Checked first, so a bad pointer never leaves descriptors behind. */
+    if (!vm_user_range_ok(self->space, ufds, 2 * sizeof(int), true))
+        return -EFAULT;
+    struct file *read_end, *write_end;
+    int err = pipe_create(&read_end, &write_end);
+    if (err < 0)
+        return err;
+    int rfd = fd_alloc(&self->fds, read_end);
+    if (rfd < 0) {
+        file_put(read_end);
+        file_put(write_end);
+        return rfd;
+    }
+    int wfd = fd_alloc(&self->fds, write_end);
+    if (wfd < 0) {
+        fd_close(&self->fds, rfd);
+        file_put(write_end);
+        return wfd;
+    }
+    int fds[2] = {rfd, wfd};
+    if (copy_to_user(ufds, fds, sizeof(fds)) < 0) {
+        fd_close(&self->fds, rfd);
+        fd_close(&self->fds, wfd);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+int64_t sys_pipes(const struct syscall_args *args)
+{
+    uint64_t ubuf = args->arg[0];
+    int64_t max = (int64_t)args->arg[1];
+    if (max <= 0)
+        return -EINVAL;
+    if (max > PIPE_MAX)
+        max = PIPE_MAX;
+    size_t size = (size_t)max * sizeof(struct chalk_pipe_info);
+    if (!vm_user_range_ok(proc_current()->space, ubuf, size, true))
+        return -EFAULT;
+    struct chalk_pipe_info *info = kmalloc(size);
+    if (!info)
+        return -ENOMEM;
+    int n = pipe_list(info, (int)max);
+    int err = copy_to_user(ubuf, info, (size_t)n * sizeof(*info));
+    kfree(info);
+    return err < 0 ? err : n;
+}
