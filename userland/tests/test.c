@@ -10,16 +10,20 @@
 static int64_t test_main(uint64_t argc, char *argv[]);
 
 PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests",
-        .usage = "test syscalls|memory|prio|sync|processes|course [ARG...]",
+        .usage = "test syscalls|semaphores|memory|prio|sync|processes|course [ARG...]",
         .manual =
             "Runs a test in this process, in the foreground or the background (&test ...).\n"
-            "All but syscalls print what they do and end with one line, test NAME: OK or\n"
-            "test NAME: FAILED (reason); Ctrl+C ends a test with every process it started.\n"
+            "The first two print a line per failure and a count; the others print what\n"
+            "they do and end with one line, test NAME: OK or test NAME: FAILED (reason).\n"
+            "Ctrl+C ends a test with every process it started.\n"
             "  syscalls             every system call with bad arguments (unknown numbers,\n"
             "                       kernel and unmapped pointers, bad descriptors and pids,\n"
             "                       malformed spawn requests, bad frees) must fail with the\n"
             "                       right error and crash nothing, through syscall and\n"
-            "                       int 0x80 alike; prints FAIL lines and a count\n"
+            "                       int 0x80 alike\n"
+            "  semaphores           the named semaphores' contract: errors, values, the\n"
+            "                       hand-off to the longest waiter, blocked and killed\n"
+            "                       waiters, cleanup when a process ends, a full table\n"
             "  memory MAX [ROUNDS]  rounds of up to 128 random blocks, about MAX bytes in\n"
             "                       all, each filled with its own byte: none may overlap or\n"
             "                       be overwritten, and all must go back (forever without\n"
@@ -41,8 +45,10 @@ static const struct {
     const char *name;
     process_fn run;
 } tests[] = {
-    {"syscalls", test_syscalls}, {"memory", memory_test},       {"prio", prio_test},
-    {"sync", sync_test},         {"processes", processes_test}, {"course", course_api_test},
+    {"syscalls", test_syscalls}, {"semaphores", test_semaphores},
+    {"memory", memory_test},     {"prio", prio_test},
+    {"sync", sync_test},         {"processes", processes_test},
+    {"course", course_api_test},
 };
 
 static int64_t test_main(uint64_t argc, char *argv[])

@@ -309,6 +309,39 @@ static void bad_memory_calls(struct tally *t)
     expect(t, "a second free of the block", -EINVAL, SYS_FREE, (uint64_t)block, 0, 0);
 }
 
+/* Names the semaphore calls must refuse, and a name nobody has opened. */
+static void bad_semaphore_calls(struct tally *t)
+{
+    char too_long[SEM_NAME_MAX + 1];
+    memset(too_long, 'n', SEM_NAME_MAX);
+    too_long[SEM_NAME_MAX] = '\0';
+    expect(t, "sem_open with a name of 32 bytes", -ENAMETOOLONG, SYS_SEM_OPEN, (uint64_t)too_long,
+           1, 0);
+    expect(t, "sem_wait with a name of 32 bytes", -ENAMETOOLONG, SYS_SEM_WAIT, (uint64_t)too_long,
+           0, 0);
+    expect(t, "sem_open with an empty name", -EINVAL, SYS_SEM_OPEN, (uint64_t) "", 1, 0);
+    expect(t, "sem_post with an empty name", -EINVAL, SYS_SEM_POST, (uint64_t) "", 0, 0);
+    expect(t, "sem_open with a NULL name", -EFAULT, SYS_SEM_OPEN, 0, 1, 0);
+    expect(t, "sem_close with a name in the kernel", -EFAULT, SYS_SEM_CLOSE, KERNEL_IMAGE, 0, 0);
+    expect(t, "sem_wait with an unmapped name", -EFAULT, SYS_SEM_WAIT, UNMAPPED_HIGH, 0, 0);
+
+    char name[SEM_NAME_MAX];
+    snprintf(name, sizeof(name), "syscalls-%d", getpid());
+    expect(t, "sem_open above SEM_VALUE_MAX", -EINVAL, SYS_SEM_OPEN, (uint64_t)name,
+           SEM_VALUE_MAX + 1ULL, 0);
+    expect(t, "sem_open at 2^32 (not cut to 0)", -EINVAL, SYS_SEM_OPEN, (uint64_t)name, 1ULL << 32,
+           0);
+    expect(t, "sem_wait on a name never opened", -ENOENT, SYS_SEM_WAIT, (uint64_t)name, 0, 0);
+    expect(t, "sem_post on a name never opened", -ENOENT, SYS_SEM_POST, (uint64_t)name, 0, 0);
+    expect(t, "sem_close of a name never opened", -ENOENT, SYS_SEM_CLOSE, (uint64_t)name, 0, 0);
+
+    struct chalk_sem_info info[2];
+    expect(t, "sems with max 0", -EINVAL, SYS_SEMS, (uint64_t)info, 0, 0);
+    expect(t, "sems with max -1", -EINVAL, SYS_SEMS, (uint64_t)info, (uint64_t)-1, 0);
+    expect(t, "sems into NULL", -EFAULT, SYS_SEMS, 0, 2, 0);
+    expect(t, "sems into the kernel", -EFAULT, SYS_SEMS, KERNEL_IMAGE, 2, 0);
+}
+
 /* Calls that must work, with the same results through both entries. */
 static void good_calls(struct tally *t)
 {
@@ -390,6 +423,7 @@ int64_t test_syscalls(uint64_t argc, char *argv[])
     bad_spawns(&t);
     bad_waits(&t);
     bad_memory_calls(&t);
+    bad_semaphore_calls(&t);
     good_calls(&t);
     if (got == 0)
         check_no_leak(&t, &before);

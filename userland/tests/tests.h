@@ -1,13 +1,14 @@
 /*
  * Chalk's own tests, run from the shell as test NAME ARG... (tests/test.c).
  *
- * test syscalls prints a line per failure and a summary, and returns the
- * number of failures. The others, which exercise the kernel the way the
- * course's official tests do, print what they do and end with exactly one
- * line, "test NAME: OK" or "test NAME: FAILED (reason)"; they return 0 or 1
- * (2 for wrong arguments, after a usage line). Each works in the foreground
- * and in the background, and Ctrl+C (or killing it) ends it with every
- * process it started, since they are all in its job.
+ * test syscalls and test semaphores print a line per failure and a
+ * summary, and return the number of failures. The others, which exercise
+ * the kernel the way the course's official tests do, print what they do
+ * and end with exactly one line, "test NAME: OK" or "test NAME: FAILED
+ * (reason)"; they return 0 or 1 (2 for wrong arguments, after a usage
+ * line). Each works in the foreground and in the background, and Ctrl+C
+ * (or killing it) ends it with every process it started, since they are
+ * all in its job.
  *
  * The entry points are not called test_mm, test_prio, ... : those names
  * belong to the course's files, which can be built into the same image
@@ -21,6 +22,9 @@
 
 /* Bad arguments to every system call are refused, and nothing crashes. */
 int64_t test_syscalls(uint64_t argc, char *argv[]);
+
+/* The named semaphores keep their contract, with waiters blocked and killed. */
+int64_t test_semaphores(uint64_t argc, char *argv[]);
 
 /* test memory MAX_BYTES [ROUNDS]: the user heap under random load (test_memory.c). */
 int64_t memory_test(uint64_t argc, char *argv[]);
