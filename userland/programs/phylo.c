@@ -54,10 +54,14 @@
  * semaphores and frees the table.
  *
  * In the background phylo has no keyboard (reads give end of file): it
- * dines until killed. Killing phylo alone (kill PID) orphans the
- * philosophers: each notices when it next finishes a cycle and leaves. They
- * may touch the freed table until then, a hazard of the shared heap; Ctrl+C
- * in the foreground, or q, is the clean way out.
+ * dines until killed. Killing every philosopher ends phylo too (it waits
+ * for them); killing phylo alone orphans them, and its memory, the table
+ * included, goes back to the heap. So each philosopher keeps the
+ * semaphores' names on its own stack and looks at its parent after every
+ * wait: an orphan leaves at once without touching the table, waking the
+ * others on its way out (leave_orphaned). What remains is a window of a few
+ * instructions between that look and a use of the table, a hazard of the
+ * shared heap; q, or Ctrl+C in the foreground, is the clean way out.
  */
 #include <chalk.h>
 #include <errno.h>
@@ -82,15 +86,19 @@ struct seat {
     bool leaving; /* phylo asked it to leave after its next meal */
 };
 
+/* The semaphores of one phylo, named after its pid so that two phylos never share one. */
+struct sem_names {
+    char mutex[SEM_NAME_MAX];
+    char seat[SEATS_MAX][SEM_NAME_MAX];
+};
+
 /*
- * Shared by phylo and every philosopher. phylo_pid and the names are set
- * before any philosopher starts and never change; everything after them is
- * read and written only with the semaphore `mutex` held.
+ * Shared by phylo and every philosopher. The names are set before any
+ * philosopher starts and never change; everything after them is read and
+ * written only with the semaphore names.mutex held.
  */
 struct table {
-    int phylo_pid;
-    char mutex[SEM_NAME_MAX];
-    char seat_sem[SEATS_MAX][SEM_NAME_MAX];
+    struct sem_names names;
     int count;     /* seats at the table: seats[0 .. count-1] */
     bool quitting; /* q was pressed: everyone leaves at the end of its cycle */
     struct seat seats[SEATS_MAX];
@@ -119,37 +127,37 @@ static void must(int result, const char *call, const char *name)
     }
 }
 
-static void lock(struct table *t)
+static void lock(const struct sem_names *names)
 {
-    must(sem_wait(t->mutex), "sem_wait", t->mutex);
+    must(sem_wait(names->mutex), "sem_wait", names->mutex);
 }
 
-static void unlock(struct table *t)
+static void unlock(const struct sem_names *names)
 {
-    must(sem_post(t->mutex), "sem_post", t->mutex);
+    must(sem_post(names->mutex), "sem_post", names->mutex);
 }
 
 /* Opens the mutex and every seat's semaphore (any philosopher may post any seat). */
-static bool open_all(struct table *t)
+static bool open_all(const struct sem_names *names)
 {
-    if (sem_open(t->mutex, 1) < 0)
+    if (sem_open(names->mutex, 1) < 0)
         return false;
     for (int i = 0; i < SEATS_MAX; i++) {
-        if (sem_open(t->seat_sem[i], 0) < 0) {
+        if (sem_open(names->seat[i], 0) < 0) {
             while (--i >= 0)
-                sem_close(t->seat_sem[i]);
-            sem_close(t->mutex);
+                sem_close(names->seat[i]);
+            sem_close(names->mutex);
             return false;
         }
     }
     return true;
 }
 
-static void close_all(struct table *t)
+static void close_all(const struct sem_names *names)
 {
     for (int i = 0; i < SEATS_MAX; i++)
-        sem_close(t->seat_sem[i]);
-    sem_close(t->mutex);
+        sem_close(names->seat[i]);
+    sem_close(names->mutex);
 }
 
 static int left_of(const struct table *t, int i)
@@ -186,41 +194,86 @@ static void test(struct table *t, int i)
         t->seats[right_of(t, i)].state != EATING) {
         t->seats[i].state = EATING;
         show(t);
-        must(sem_post(t->seat_sem[i]), "sem_post", t->seat_sem[i]);
+        must(sem_post(t->names.seat[i]), "sem_post", t->names.seat[i]);
     }
 }
 
 /* ---- a philosopher ---------------------------------------------------------- */
 
+/*
+ * What a philosopher keeps on its own stack. If phylo is killed alone, its
+ * memory, the table included, goes with it, and an orphan must leave
+ * without touching the table again: so it knows the semaphores' names by
+ * heart, and looks at its parent after every wait.
+ */
+struct diner {
+    struct table *table;
+    struct sem_names names;
+    int seat;
+    int phylo; /* phylo's pid: our parent, until phylo dies */
+};
+
+/*
+ * An orphan's way out. It gives back the mutex if it holds it, and posts
+ * every seat, so that a hungry orphan asleep on its seat wakes, finds
+ * itself an orphan too and leaves the same way. Extra units do no harm:
+ * only orphans are left, and each leaves as soon as it wakes.
+ */
+__attribute__((noreturn)) static void leave_orphaned(const struct diner *d, bool holding_mutex)
+{
+    if (holding_mutex)
+        sem_post(d->names.mutex);
+    for (int i = 0; i < SEATS_MAX; i++)
+        sem_post(d->names.seat[i]);
+    close_all(&d->names);
+    exit(0);
+}
+
+static void leave_if_orphaned(const struct diner *d, bool holding_mutex)
+{
+    if (getppid() != d->phylo)
+        leave_orphaned(d, holding_mutex);
+}
+
+static void diner_lock(const struct diner *d)
+{
+    lock(&d->names);
+    leave_if_orphaned(d, true);
+}
+
 /* Sleeps base_ms plus up to spread_ms, different for every philosopher and every time. */
-static void nap(int base_ms, int spread_ms)
+static void nap(const struct diner *d, int base_ms, int spread_ms)
 {
     uint64_t mix = (uptime_ms() ^ (uint64_t)getpid() << 20) * 0x9E3779B97F4A7C15ULL;
     sleep_ms((uint64_t)base_ms + (mix >> 40) % (uint64_t)spread_ms);
+    leave_if_orphaned(d, false);
 }
 
-/* Returns once seat i eats; false instead when phylo is quitting (nothing taken). */
-static bool take_forks(struct table *t, int i)
+/* Returns once the philosopher eats; false instead when phylo is quitting (nothing taken). */
+static bool take_forks(const struct diner *d)
 {
-    lock(t);
+    struct table *t = d->table;
+    diner_lock(d);
     if (t->quitting) {
-        unlock(t);
+        unlock(&d->names);
         return false;
     }
-    t->seats[i].state = HUNGRY;
-    test(t, i);
-    unlock(t);
-    must(sem_wait(t->seat_sem[i]), "sem_wait", t->seat_sem[i]);
+    t->seats[d->seat].state = HUNGRY;
+    test(t, d->seat);
+    unlock(&d->names);
+    must(sem_wait(d->names.seat[d->seat]), "sem_wait", d->names.seat[d->seat]);
+    leave_if_orphaned(d, false);
     return true;
 }
 
-/* Ends seat i's meal; true when the philosopher must now leave the table. */
-static bool put_forks(struct table *t, int i)
+/* Ends the meal; true when the philosopher must now leave the table. */
+static bool put_forks(const struct diner *d)
 {
-    lock(t);
-    struct seat *seat = &t->seats[i];
+    struct table *t = d->table;
+    diner_lock(d);
+    struct seat *seat = &t->seats[d->seat];
     bool leave = seat->leaving || t->quitting;
-    int left = left_of(t, i), right = right_of(t, i);
+    int left = left_of(t, d->seat), right = right_of(t, d->seat);
     seat->state = THINKING;
     if (seat->leaving) {
         /* Only the last seat is ever removed: left and right (0) become neighbours. */
@@ -231,7 +284,7 @@ static bool put_forks(struct table *t, int i)
     show(t);
     test(t, left);
     test(t, right);
-    unlock(t);
+    unlock(&d->names);
     return leave;
 }
 
@@ -240,21 +293,25 @@ static int64_t philosopher(uint64_t argc, char *argv[])
 {
     if (argc != 3)
         return 2;
-    struct table *t = (struct table *)strtol(argv[0], NULL, 16);
-    int seat = atoi(argv[1]);
-    int phylo = atoi(argv[2]);
-    if (!open_all(t))
+    struct diner d = {
+        .table = (struct table *)strtol(argv[0], NULL, 16),
+        .seat = atoi(argv[1]),
+        .phylo = atoi(argv[2]),
+    };
+    if (getppid() != d.phylo)
+        return 0; /* phylo is gone already, and the table with it */
+    d.names = d.table->names;
+    if (!open_all(&d.names))
         return 1;
-    /* An orphan (phylo was killed alone) leaves at the end of its cycle. */
-    while (getppid() == phylo) {
-        nap(THINK_MS, THINK_SPREAD_MS);
-        if (!take_forks(t, seat))
+    for (;;) {
+        nap(&d, THINK_MS, THINK_SPREAD_MS);
+        if (!take_forks(&d))
             break;
-        nap(EAT_MS, EAT_SPREAD_MS);
-        if (put_forks(t, seat))
+        nap(&d, EAT_MS, EAT_SPREAD_MS);
+        if (put_forks(&d))
             break;
     }
-    close_all(t);
+    close_all(&d.names);
     return 0;
 }
 
@@ -267,7 +324,7 @@ static bool seat_one(struct table *t)
     char address[24], seat[8], phylo[16];
     snprintf(address, sizeof(address), "%lx", (unsigned long)t);
     snprintf(seat, sizeof(seat), "%d", i);
-    snprintf(phylo, sizeof(phylo), "%d", t->phylo_pid);
+    snprintf(phylo, sizeof(phylo), "%d", getpid());
     char *args[] = {address, seat, phylo};
     int pid = spawn("philosopher", philosopher, 3, args, PRIORITY_DEFAULT, 0, SPAWN_INHERIT_FD,
                     SPAWN_INHERIT_FD);
@@ -282,9 +339,9 @@ static bool seat_one(struct table *t)
 
 static void add_one(struct table *t)
 {
-    lock(t);
+    lock(&t->names);
     if (t->count == SEATS_MAX) {
-        unlock(t);
+        unlock(&t->names);
         printf("phylo: the table seats at most %d\n", SEATS_MAX);
         return;
     }
@@ -294,35 +351,36 @@ static void add_one(struct table *t)
         test(t, t->count - 2);
         test(t, 0);
     }
-    unlock(t);
+    unlock(&t->names);
 }
 
 /* Asks the last philosopher to leave after its meal, and waits until it has. */
 static void remove_one(struct table *t)
 {
-    lock(t);
+    lock(&t->names);
     if (t->count == SEATS_MIN) {
-        unlock(t);
+        unlock(&t->names);
         printf("phylo: at least %d philosophers stay at the table\n", SEATS_MIN);
         return;
     }
-    struct seat *last = &t->seats[t->count - 1];
+    int seat = t->count - 1;
+    struct seat *last = &t->seats[seat];
     last->leaving = true;
     int pid = last->pid;
-    unlock(t);
-    printf("phylo: the last philosopher leaves after its meal\n");
+    unlock(&t->names);
+    printf("phylo: the philosopher in seat %d leaves after its meal\n", seat);
     waitpid(pid, NULL, 0);
 }
 
 /* Everyone leaves at the end of its cycle; returns once all have. */
 static void quit(struct table *t)
 {
-    lock(t);
+    lock(&t->names);
     t->quitting = true;
     int pids[SEATS_MAX], count = t->count;
     for (int i = 0; i < count; i++)
         pids[i] = t->seats[i].pid;
-    unlock(t);
+    unlock(&t->names);
     printf("phylo: the philosophers leave after their meals\n");
     for (int i = 0; i < count; i++)
         waitpid(pids[i], NULL, 0);
@@ -345,10 +403,10 @@ static bool read_keys(struct table *t)
 
 static void table_init(struct table *t)
 {
-    *t = (struct table){.phylo_pid = getpid()};
-    snprintf(t->mutex, SEM_NAME_MAX, "phylo%d.mutex", t->phylo_pid);
+    *t = (struct table){0};
+    snprintf(t->names.mutex, SEM_NAME_MAX, "phylo%d.mutex", getpid());
     for (int i = 0; i < SEATS_MAX; i++)
-        snprintf(t->seat_sem[i], SEM_NAME_MAX, "phylo%d.%d", t->phylo_pid, i);
+        snprintf(t->names.seat[i], SEM_NAME_MAX, "phylo%d.%d", getpid(), i);
 }
 
 static int64_t phylo_main(uint64_t argc, char *argv[])
@@ -362,19 +420,19 @@ static int64_t phylo_main(uint64_t argc, char *argv[])
         return 1;
     }
     table_init(t);
-    if (!open_all(t)) {
+    if (!open_all(&t->names)) {
         perror("phylo: sem_open");
         free(t);
         return 1;
     }
     printf("phylo: %ld philosophers; keys: a adds one, r removes one, q quits\n", (long)n);
 
-    lock(t);
+    lock(&t->names);
     while (t->count < n && seat_one(t))
         ;
     bool seated = t->count == n;
     show(t);
-    unlock(t);
+    unlock(&t->names);
 
     bool keyboard = seated && console_raw(true) == 0;
     if (!seated || (keyboard && read_keys(t))) {
@@ -386,7 +444,7 @@ static int64_t phylo_main(uint64_t argc, char *argv[])
     }
     if (keyboard)
         console_raw(false);
-    close_all(t);
+    close_all(&t->names);
     free(t);
     printf("phylo: the table is empty\n");
     return 0;
