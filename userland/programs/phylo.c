@@ -32,7 +32,8 @@
  *
  *  - Adding: phylo seats a new THINKING philosopher after the last seat,
  *    between seats n-1 and 0. Those two were neighbours until now, so they
- *    are not both eating, and the new one is not eating at all.
+ *    are not both eating, and the new one is not eating at all. Then
+ *    test(n-1) and test(0): either may have waited only for the other.
  *  - Removing: phylo marks the last seat, n-1, as leaving. Its philosopher
  *    goes on with its cycle until it has eaten, and leaves in its
  *    put_forks, under the mutex: while it was eating, its neighbours n-2
