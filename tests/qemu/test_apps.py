@@ -68,6 +68,11 @@ def test_tests_run_in_the_background(mm):
         check(m.child.match.group(1) == "OK", f"test processes: {m.child.match.group(1)}")
         m.command("echo reported")  # collects the shell's report of the ended job
 
+        background(m, "&test memory 200000 20")
+        m.expect(r"test memory: (OK|FAILED.*)", timeout=60)
+        check(m.child.match.group(1) == "OK", f"test memory: {m.child.match.group(1)}")
+        m.command("echo reported")
+
         # Two at once, each with its own counter, sharing the semaphore "sem".
         background(m, "&test sync 2000 1")
         m.child.send("test sync 2000 1\r")
