@@ -122,8 +122,7 @@ static void creation(struct tally *t)
     int64_t pid = my_create_process("course_api_exit", 1, args);
     expect_true(t, "my_create_process of a registered name", pid > 0, pid);
     int status = 0;
-    expect(t, "the child's status (its argv[0])", pid > 0 ? waitpid((int)pid, &status, 0) : -1,
-           pid);
+    expect(t, "waitpid of the child", pid > 0 ? waitpid((int)pid, &status, 0) : -1, pid);
     expect(t, "the child's status (its argv[0])", status, 7);
 
     pid = my_create_process("course_api_exit", 1, args);
