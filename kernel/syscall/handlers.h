@@ -2,6 +2,7 @@
 #ifndef CHALK_SYSCALL_HANDLERS_H
 #define CHALK_SYSCALL_HANDLERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct syscall_args {
@@ -22,6 +23,17 @@ static inline int arg_int(uint64_t value)
     int64_t v = (int64_t)value;
     return v > ARG_OUT_OF_RANGE && v <= 2147483647LL ? (int)v : ARG_OUT_OF_RANGE;
 }
+
+/*
+ * What a listing call (ps, pipes, sems) does with its (buffer, max)
+ * arguments: max ≤ 0 is -EINVAL, more than limit is cut to limit, the
+ * buffer must be writable for that many entries (-EFAULT); fill writes up
+ * to max entries into a kernel buffer (-ENOMEM without one), which is
+ * copied out. The count, or -errno.
+ */
+typedef int (*listing_fill)(void *entries, int max);
+int64_t copy_listing_to_user(const struct syscall_args *args, int limit, size_t entry_size,
+                             listing_fill fill);
 
 /* sys_proc.c */
 int64_t sys_spawn(const struct syscall_args *args);

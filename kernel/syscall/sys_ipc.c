@@ -1,7 +1,6 @@
 /* Inter-process communication calls: pipe, and the pipes listing. */
 #include "ipc/pipe.h"
 #include "lib/errno.h"
-#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "proc/sched.h"
 #include "syscall/handlers.h"
@@ -45,22 +44,12 @@ int64_t sys_pipe(const struct syscall_args *args)
     return 0;
 }
 
+static int fill_pipes(void *entries, int max)
+{
+    return pipe_list(entries, max);
+}
+
 int64_t sys_pipes(const struct syscall_args *args)
 {
-    uint64_t ubuf = args->arg[0];
-    int64_t max = (int64_t)args->arg[1];
-    if (max <= 0)
-        return -EINVAL;
-    if (max > PIPE_MAX)
-        max = PIPE_MAX;
-    size_t size = (size_t)max * sizeof(struct chalk_pipe_info);
-    if (!vm_user_range_ok(proc_current()->space, ubuf, size, true))
-        return -EFAULT;
-    struct chalk_pipe_info *info = kmalloc(size);
-    if (!info)
-        return -ENOMEM;
-    int n = pipe_list(info, (int)max);
-    int err = copy_to_user(ubuf, info, (size_t)n * sizeof(*info));
-    kfree(info);
-    return err < 0 ? err : n;
+    return copy_listing_to_user(args, PIPE_MAX, sizeof(struct chalk_pipe_info), fill_pipes);
 }

@@ -149,22 +149,12 @@ int64_t sys_waitpid(const struct syscall_args *args)
     return pid;
 }
 
+static int fill_procs(void *entries, int max)
+{
+    return proc_list(entries, max);
+}
+
 int64_t sys_ps(const struct syscall_args *args)
 {
-    uint64_t ubuf = args->arg[0];
-    int64_t max = (int64_t)args->arg[1];
-    if (max <= 0)
-        return -EINVAL;
-    if (max > PROC_MAX)
-        max = PROC_MAX;
-    size_t size = (size_t)max * sizeof(struct chalk_proc_info);
-    if (!vm_user_range_ok(proc_current()->space, ubuf, size, true))
-        return -EFAULT;
-    struct chalk_proc_info *info = kmalloc(size);
-    if (!info)
-        return -ENOMEM;
-    int n = proc_list(info, (int)max);
-    int err = copy_to_user(ubuf, info, (size_t)n * sizeof(*info));
-    kfree(info);
-    return err < 0 ? err : n;
+    return copy_listing_to_user(args, PROC_MAX, sizeof(struct chalk_proc_info), fill_procs);
 }

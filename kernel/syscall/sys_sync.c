@@ -1,6 +1,5 @@
 /* Semaphore calls: sem_open, sem_wait, sem_post, sem_close, sems. */
 #include "lib/errno.h"
-#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "proc/sched.h"
 #include "syscall/handlers.h"
@@ -44,23 +43,12 @@ int64_t sys_sem_close(const struct syscall_args *args)
     return by_name(args, sem_close);
 }
 
+static int fill_sems(void *entries, int max)
+{
+    return sem_list(entries, max);
+}
+
 int64_t sys_sems(const struct syscall_args *args)
 {
-    uint64_t ubuf = args->arg[0];
-    int64_t max = (int64_t)args->arg[1];
-    if (max <= 0)
-        return -EINVAL;
-    if (max > SEM_MAX)
-        max = SEM_MAX;
-    size_t size = (size_t)max * sizeof(struct chalk_sem_info);
-    if (!vm_user_range_ok(proc_current()->space, ubuf, size, true))
-        return -EFAULT;
-    /* Too big for the kernel stack at SEM_MAX entries (about 10 KiB). */
-    struct chalk_sem_info *info = kmalloc(size);
-    if (!info)
-        return -ENOMEM;
-    int n = sem_list(info, (int)max);
-    int err = copy_to_user(ubuf, info, (size_t)n * sizeof(*info));
-    kfree(info);
-    return err < 0 ? err : n;
+    return copy_listing_to_user(args, SEM_MAX, sizeof(struct chalk_sem_info), fill_sems);
 }

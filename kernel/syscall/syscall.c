@@ -1,6 +1,8 @@
 #include "syscall/syscall.h"
 
 #include "lib/errno.h"
+#include "mm/mm.h"
+#include "mm/uaccess.h"
 #include "proc/sched.h"
 #include "syscall/handlers.h"
 #include "uapi/chalk/syscalls.h"
@@ -69,4 +71,26 @@ static void syscall_trap(struct trap_frame *frame)
 void syscall_init(void)
 {
     trap_set_handler(VEC_SYSCALL, syscall_trap);
+}
+
+int64_t copy_listing_to_user(const struct syscall_args *args, int limit, size_t entry_size,
+                             listing_fill fill)
+{
+    uint64_t ubuf = args->arg[0];
+    int64_t max = (int64_t)args->arg[1];
+    if (max <= 0)
+        return -EINVAL;
+    if (max > limit)
+        max = limit;
+    size_t size = (size_t)max * entry_size;
+    if (!vm_user_range_ok(proc_current()->space, ubuf, size, true))
+        return -EFAULT;
+    /* On the heap: a full listing is kilobytes, too much for a 16 KiB kernel stack. */
+    void *entries = kmalloc(size);
+    if (!entries)
+        return -ENOMEM;
+    int n = fill(entries, (int)max);
+    int err = copy_to_user(ubuf, entries, (size_t)n * entry_size);
+    kfree(entries);
+    return err < 0 ? err : n;
 }

@@ -21,6 +21,7 @@
 #define CHALK_USER_PROGRAMS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <chalk.h>
@@ -60,6 +61,16 @@ int program_usage(const struct program *program);
  * *value untouched) for anything else: empty, trailing characters, out of range.
  */
 bool program_arg_int(const char *arg, int64_t min, int64_t max, int64_t *value);
+
+/*
+ * Copies standard input to standard output until end of file, passing each
+ * piece through edit (which may shorten it in place and returns its new
+ * length; NULL leaves it as it is) and writing it as soon as it is read, so
+ * typed lines go through one by one. 0 at end of file; 1 when reading fails
+ * (reported as "name: error") or when the output takes no more, which is
+ * quiet: the reader of a pipe has gone.
+ */
+int program_copy_input(const char *name, size_t (*edit)(char *buf, size_t n));
 
 /*
  * A snapshot of every process (SYS_PS) in a malloc'd array of *count

@@ -1,9 +1,5 @@
 /* cat: copy standard input to standard output. */
 #include <programs.h>
-#include <stdio.h>
-#include <unistd.h>
-
-#define CHUNK 512
 
 static int64_t cat_main(uint64_t argc, char *argv[]);
 
@@ -18,17 +14,5 @@ static int64_t cat_main(uint64_t argc, char *argv[])
     (void)argv;
     if (argc != 0)
         return program_usage(&program_cat);
-    char buf[CHUNK]; /* on the stack: globals are shared by every process */
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-        if (n == 0)
-            return 0;
-        if (n < 0) {
-            perror("cat");
-            return 1;
-        }
-        /* A console or pipe write takes every byte unless the reader is gone. */
-        if (write(STDOUT_FILENO, buf, (size_t)n) != n)
-            return 1;
-    }
+    return program_copy_input("cat", NULL);
 }

@@ -1,11 +1,13 @@
-/* Helpers the programs share: usage lines, numeric arguments, the process table. */
+/* Helpers the programs share: usage lines, numeric arguments, copying input, the process table. */
 #include <errno.h>
 #include <programs.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* More entries than the kernel's process table has, so one call sees every process. */
 #define PROCESS_TABLE_MAX 256
+#define COPY_CHUNK        512
 
 int program_usage(const struct program *program)
 {
@@ -23,6 +25,24 @@ bool program_arg_int(const char *arg, int64_t min, int64_t max, int64_t *value)
         return false;
     *value = n;
     return true;
+}
+
+int program_copy_input(const char *name, size_t (*edit)(char *buf, size_t n))
+{
+    char buf[COPY_CHUNK]; /* on the stack: globals are shared by every process */
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+        if (n == 0)
+            return 0;
+        if (n < 0) {
+            perror(name);
+            return 1;
+        }
+        size_t length = edit ? edit(buf, (size_t)n) : (size_t)n;
+        /* A console or pipe write takes every byte unless the reader is gone. */
+        if (length > 0 && write(STDOUT_FILENO, buf, length) != (ssize_t)length)
+            return 1;
+    }
 }
 
 struct chalk_proc_info *process_table(int *count)

@@ -1,10 +1,6 @@
 /* filter: copy standard input to standard output without its vowels. */
 #include <programs.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-#define CHUNK 512
 
 static int64_t filter_main(uint64_t argc, char *argv[]);
 
@@ -35,17 +31,5 @@ static int64_t filter_main(uint64_t argc, char *argv[])
     (void)argv;
     if (argc != 0)
         return program_usage(&program_filter);
-    char buf[CHUNK]; /* on the stack: globals are shared by every process */
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-        if (n == 0)
-            return 0;
-        if (n < 0) {
-            perror("filter");
-            return 1;
-        }
-        size_t kept = drop_vowels(buf, (size_t)n);
-        if (kept > 0 && write(STDOUT_FILENO, buf, kept) != (ssize_t)kept)
-            return 1;
-    }
+    return program_copy_input("filter", drop_vowels);
 }
