@@ -52,8 +52,10 @@ def test_kernel_fault_reports_and_halts(mm):
         check(m.wait_exit() == 0, "panic=poweroff did not power off")
 
 
-def boots_to_shell(mm, media):
-    with Machine(image(mm, "chalk"), f"boot-{media}-{mm}", media=media) as m:
+def boots_to_shell(mm, media, firmware="bios"):
+    """The one image, booted one way, reaches the shell, answers and powers off."""
+    name = f"boot-{firmware}-{media}-{mm}"
+    with Machine(image(mm, "chalk"), name, media=media, firmware=firmware) as m:
         banner = m.expect(r"Chalk (\S+) \(mm=(\w+)\)")
         check(banner.group(2) == mm, f"banner says mm={banner.group(2)}")
         boot_log = m.output_until(PROMPT)
@@ -112,6 +114,18 @@ def test_boots_from_cdrom(mm):
 
 def test_boots_from_hard_disk(mm):
     boots_to_shell(mm, "disk")
+
+
+def test_boots_from_usb_stick(mm):
+    boots_to_shell(mm, "usb")
+
+
+def test_boots_uefi_from_usb_stick(mm):
+    boots_to_shell(mm, "usb", firmware="uefi")
+
+
+def test_boots_uefi_from_cdrom(mm):
+    boots_to_shell(mm, "cdrom", firmware="uefi")
 
 
 def free_tcp_port():
