@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 
-from machine import ROOT, PROMPT, Machine, TestFailure
+from machine import ROOT, PROMPT, Bochs, Machine, TestFailure
 
 DEFAULT_FONT = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz"  # the Makefile's FONT_PSF
 SELFTESTS = ["frames", "paging", "heap", "bad-free", "exceptions", "timer", "format", "keyboard",
@@ -126,6 +126,15 @@ def test_boots_uefi_from_usb_stick(mm):
 
 def test_boots_uefi_from_cdrom(mm):
     boots_to_shell(mm, "cdrom", firmware="uefi")
+
+
+def test_boots_in_bochs(mm):
+    """Bochs boots the same image as a CD-ROM; the shell answers over serial."""
+    with Bochs(image(mm, "chalk"), f"boot-bochs-{mm}") as m:
+        m.expect(rf"Chalk \S+ \(mm={mm}\)")
+        m.expect_exact(PROMPT)
+        out = m.command("uptime")
+        check(re.search(r"up \d+\.\d{3} s", out), f"uptime in Bochs printed {out!r}")
 
 
 def free_tcp_port():
