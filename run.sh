@@ -62,7 +62,7 @@ if [ "$emulator" = bochs ]; then
 	display=()
 	if ! has_display; then
 		echo "run.sh: no display; the Bochs screen is on VNC (rfb) port 5900"
-		display=('display_library: rfb, options="timeout=0"')
+		display=('display_library: rfb, options="timeout=0"' 'panic: action=fatal, rfb=report')
 	fi
 	exec bochs -q -f toolchain/bochsrc -rc toolchain/bochs-continue.rc "${display[@]}"
 fi

@@ -11,6 +11,7 @@ PACKAGES=(
 	xorriso mtools                              # ISO and EFI image tools for grub-mkrescue
 	qemu-system-x86 ovmf                        # emulator and UEFI firmware
 	bochs bochsbios vgabios bochs-x             # ./run.sh bochs (rfb display is built in)
+	xvfb                                        # an X server for the Bochs boot test
 	console-setup-linux gzip                    # PSF console font for the framebuffer console
 	python3 python3-pexpect                     # in-QEMU test harness
 	libcmocka-dev pkg-config                    # host unit tests

@@ -28,6 +28,7 @@
 #define IER_DATA_READY   0x01
 
 #define TX_SPIN_LIMIT 100000
+#define TX_STALLS_MAX 16
 
 static bool present;
 
@@ -76,15 +77,25 @@ void serial_enable_input(void)
     pic_unmask(IRQ_COM1);
 }
 
+/*
+ * Waits (boundedly) for room in the transmitter, then sends c. One slow
+ * character is dropped, not fatal: an emulator's UART can stall for a
+ * while when its host is busy. Only a port that stays wedged for
+ * TX_STALLS_MAX characters in a row is given up, so the kernel does not
+ * crawl on a dead port.
+ */
 static void put(char c)
 {
+    static int stalls;
     for (int i = 0; !(inb(COM1 + REG_LINE_STATUS) & LSR_TX_EMPTY); i++) {
         if (i == TX_SPIN_LIMIT) {
-            present = false; /* wedged: stop writing rather than crawl */
+            if (++stalls == TX_STALLS_MAX)
+                present = false;
             return;
         }
         cpu_pause();
     }
+    stalls = 0;
     outb(COM1 + REG_DATA, c);
 }
 

@@ -4,6 +4,7 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/acpi.h"
 #include "lib/kprintf.h"
+#include "uapi/chalk/ansi.h"
 
 #include <stdarg.h>
 
@@ -38,12 +39,12 @@ void panic_end(void)
 void panic(const char *fmt, ...)
 {
     panic_begin();
-    kprintf("PANIC: ");
+    kprintf(ANSI_BOLD_RED "PANIC: ");
     va_list args;
     va_start(args, fmt);
     kvprintf(fmt, args);
     va_end(args);
-    kprintf("\n");
+    kprintf(ANSI_RESET "\n");
     backtrace_print_here();
     panic_end();
 }

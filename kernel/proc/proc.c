@@ -29,6 +29,7 @@
 #include "proc/elf.h"
 #include "proc/pid.h"
 #include "proc/sched.h"
+#include "uapi/chalk/ansi.h"
 
 #define USERLAND_MODULE "userland.elf"
 #define RFLAGS_RESERVED 0x2 /* bit 1 of rflags always reads as 1 */
@@ -510,7 +511,8 @@ void proc_user_fault(const struct trap_frame *frame)
     struct proc *p = proc_current();
     char what[80];
     describe_fault(frame, what, sizeof(what));
-    kprintf("%s[%d]: killed: %s at rip 0x%lx\n", p->name, p->pid, what, frame->rip);
+    kprintf(ANSI_BOLD_RED "%s[%d]: killed: %s at rip 0x%lx" ANSI_RESET "\n", p->name, p->pid, what,
+            frame->rip);
     proc_kill(p->pid);
 }
 

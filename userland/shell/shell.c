@@ -15,8 +15,10 @@
 #include "shell.h"
 
 #include <chalk.h>
+#include <chalk/ansi.h>
 #include <errno.h>
 #include <programs.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +28,26 @@
 #include "jobs.h"
 #include "parse.h"
 
-#define PROMPT "chalk:~$ "
+/* One colour for the whole prompt, so its text stays in one piece for whoever reads the serial
+ * line. */
+#define PROMPT ANSI_BOLD_GREEN "chalk:~$ " ANSI_RESET
 
 _Static_assert(EDITOR_LINE_MAX <= PARSE_LINE_MAX, "the parser must take any line the editor gives");
 _Static_assert(PARSE_MAX_ARGS <= SPAWN_MAX_ARGS,
                "the kernel must take any command the parser gives");
 _Static_assert(PARSE_MAX_COMMANDS <= JOB_PROCS_MAX,
                "a job must hold any pipeline the parser gives");
+
+/* The shell's own error messages: "chalk: ..." on stderr, in the error colour. */
+__attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    fprintf(stderr, ANSI_BOLD_RED "chalk: ");
+    vfprintf(stderr, fmt, args);
+    fprintf(stderr, ANSI_RESET "\n");
+    va_end(args);
+}
 
 /* Some 8 KiB: allocated once, rather than kept on the 64 KiB stack. */
 struct shell {
@@ -132,7 +147,7 @@ static int start_stage(const struct command *command, const struct program *prog
     };
     int pid = spawn_request(&spec, program->main);
     if (pid < 0)
-        fprintf(stderr, "chalk: cannot start %s: %s\n", program->name, strerror(errno));
+        complain("cannot start %s: %s", program->name, strerror(errno));
     return pid;
 }
 
@@ -188,14 +203,14 @@ static void run_line(struct shell *shell)
     struct command_line *line = &shell->line;
     enum parse_result result = parse_line(shell->editor.line, line);
     if (result != PARSE_OK) {
-        fprintf(stderr, "chalk: syntax error: %s\n", parse_message(result));
+        complain("syntax error: %s", parse_message(result));
         return;
     }
     const struct program *programs[PARSE_MAX_COMMANDS];
     for (int i = 0; i < line->count; i++) {
         programs[i] = program_find(line->commands[i].argv[0]);
         if (!programs[i]) {
-            fprintf(stderr, "chalk: no such command: %s\n", line->commands[i].argv[0]);
+            complain("no such command: %s", line->commands[i].argv[0]);
             return;
         }
     }
@@ -236,7 +251,7 @@ int64_t shell_main(uint64_t argc, char *argv[])
         else if (event == EDITOR_END)
             printf("chalk: Ctrl+D does not end the shell; type shutdown or reboot\n");
     }
-    fprintf(stderr, "chalk: the console gives no more input\n");
+    complain("the console gives no more input");
     free(shell);
     return 1;
 }

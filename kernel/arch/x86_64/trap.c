@@ -14,6 +14,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/pic.h"
 #include "lib/kprintf.h"
+#include "uapi/chalk/ansi.h"
 #include "lib/panic.h"
 #include "proc/sched.h"
 
@@ -142,8 +143,8 @@ void trap_dump_frame(const struct trap_frame *f)
 static void unhandled_exception(struct trap_frame *f)
 {
     panic_begin();
-    kprintf("PANIC: %s in %s mode, error code %#lx\n", exception_names[f->vector],
-            trap_from_user(f) ? "user" : "kernel", f->error_code);
+    kprintf(ANSI_BOLD_RED "PANIC: %s in %s mode, error code %#lx" ANSI_RESET "\n",
+            exception_names[f->vector], trap_from_user(f) ? "user" : "kernel", f->error_code);
     if (f->vector == VEC_PAGE_FAULT) {
         kprintf("  cr2 %p (faulting address)\n", (void *)read_cr2());
         print_page_fault_cause(f->error_code);
