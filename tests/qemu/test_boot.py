@@ -128,6 +128,21 @@ def test_boots_uefi_from_cdrom(mm):
     boots_to_shell(mm, "cdrom", firmware="uefi")
 
 
+def test_memory_above_4_gib(mm):
+    """5 GiB of RAM: a memory map with a hole below 4 GiB and RAM above it, from
+    the BIOS and from UEFI; all of it is counted, and the heaps work."""
+    for firmware in ("bios", "uefi"):
+        with Machine(image(mm, "chalk"), f"bigmem-{firmware}-{mm}", memory="5G",
+                     firmware=firmware) as m:
+            m.expect_exact(PROMPT)
+            out = m.command("mem")
+            total = re.search(r"physical memory\s+(\d+) KiB", out)
+            check(total and int(total.group(1)) > 4 * 1024 * 1024,
+                  f"{firmware}: less than 4 GiB of the 5 GiB counted:\n{out}")
+            out = m.command("test memory 4000000 3", timeout=60)
+            check("test memory: OK" in out, f"{firmware}: test memory failed:\n{out}")
+
+
 def test_boots_in_bochs(mm):
     """Bochs boots the same image as a CD-ROM; the shell answers over serial."""
     with Bochs(image(mm, "chalk"), f"boot-bochs-{mm}") as m:
