@@ -78,10 +78,10 @@ def load_font():
     return mkfont.load(os.environ.get("CHALK_FONT", DEFAULT_FONT))
 
 
-def test_screen_shows_boot_banner(mm):
+def banner_on_screen(mm, firmware):
     """The framebuffer shows the banner, pixel for pixel in the build's font."""
     font = load_font()
-    with Machine(image(mm, "chalk"), f"screen-{mm}") as m:
+    with Machine(image(mm, "chalk"), f"screen-{firmware}-{mm}", firmware=firmware) as m:
         banner = m.expect(r"Chalk \S+ \(mm=\w+\)").group(0)
         m.expect_exact(PROMPT)
         width, height, rows = m.screendump()
@@ -94,6 +94,15 @@ def test_screen_shows_boot_banner(mm):
                     lit = bits >> (font.bytes_per_row * 8 - 1 - x) & 1
                     shown = max(rows[y][i * font.width + x]) > 0x40
                     check(lit == shown, f"banner character {i} ({char!r}) differs at ({x}, {y})")
+
+
+def test_screen_shows_boot_banner(mm):
+    banner_on_screen(mm, "bios")
+
+
+def test_screen_shows_boot_banner_under_uefi(mm):
+    """Under UEFI there is no text mode: GRUB hands over the firmware's (GOP) framebuffer."""
+    banner_on_screen(mm, "uefi")
 
 
 def test_keyboard_types_commands(mm):
