@@ -4,6 +4,7 @@
 #   make all mm=buddy     the same with the buddy heap
 #   make run / debug      boot in QEMU (./run.sh, ./run.sh -d)
 #   make test             host unit tests, then in-QEMU tests for both heaps
+#   make bench            boot headless and print the benchmark's figures
 #   make clean
 #
 # Objects live in build/<mm>/, so switching mm never mixes objects of two
@@ -43,7 +44,7 @@ include userland/userland.mk
 MM_STAMP := build/selected-mm
 $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
 
-.PHONY: all iso run debug bochs test test-images unit-tests clean deps
+.PHONY: all iso run debug bochs test test-images unit-tests bench clean deps
 .DEFAULT_GOAL := all
 
 all: $(ISO)
@@ -194,6 +195,10 @@ test: unit-tests
 	$(MAKE) --no-print-directory mm=firstfit test-images
 	$(MAKE) --no-print-directory all
 	CHALK_FONT=$(FONT_PSF) $(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
+
+# Boots the selected build headless and prints its measurements (docs/performance.md).
+bench: all
+	$(TEST_PYTHON) tests/bench.py --mm $(mm)
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf

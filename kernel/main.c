@@ -16,6 +16,7 @@
 #include "drivers/screen.h"
 #include "drivers/serial.h"
 #include "drivers/timer.h"
+#include "drivers/tsc.h"
 #include "drivers/tty.h"
 #include "kernel.h"
 #include "lib/format.h"
@@ -95,6 +96,11 @@ void kmain(uint32_t magic, uint64_t info_phys)
     pic_init();
     timer_init();
     boot_log("timer", "PIT at %d Hz", TIMER_HZ);
+    uint64_t hz = tsc_calibrate();
+    if (hz)
+        boot_log("tsc", "%lu.%03lu MHz, measured against the PIT", hz / 1000000, hz / 1000 % 1000);
+    else
+        boot_log("tsc", "not measured: the PIT did not answer");
     serial_enable_input();
     boot_log("keyboard", "%s",
              keyboard_init() ? "PS/2 keyboard ready" : "no PS/2 controller found");

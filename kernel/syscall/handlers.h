@@ -65,6 +65,7 @@ int64_t sys_sleep(const struct syscall_args *args);
 int64_t sys_uptime(const struct syscall_args *args);
 int64_t sys_shutdown(const struct syscall_args *args);
 int64_t sys_reboot(const struct syscall_args *args);
+int64_t sys_tsc_hz(const struct syscall_args *args);
 
 /* sys_ipc.c */
 int64_t sys_pipe(const struct syscall_args *args);

@@ -1,6 +1,7 @@
 /* Time and power calls. */
 #include "drivers/acpi.h"
 #include "drivers/timer.h"
+#include "drivers/tsc.h"
 #include "lib/errno.h"
 #include "proc/sched.h"
 #include "syscall/handlers.h"
@@ -33,4 +34,10 @@ int64_t sys_reboot(const struct syscall_args *args)
 {
     (void)args;
     acpi_reboot();
+}
+
+int64_t sys_tsc_hz(const struct syscall_args *args)
+{
+    (void)args;
+    return (int64_t)tsc_hz();
 }

@@ -41,6 +41,7 @@ static const struct {
     [SYS_SEM_POST] = {"sem_post", sys_sem_post},
     [SYS_SEM_CLOSE] = {"sem_close", sys_sem_close},
     [SYS_SEMS] = {"sems", sys_sems},
+    [SYS_TSC_HZ] = {"tsc_hz", sys_tsc_hz},
 };
 
 void syscall_handle(struct trap_frame *frame)

@@ -63,6 +63,17 @@ int ps(struct chalk_proc_info *procs, size_t max);
 
 int sleep_ms(uint64_t milliseconds);
 uint64_t uptime_ms(void);
+
+/* The time-stamp counter: CPU cycles, read without a system call. */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* rdtsc's rate in Hz, measured by the kernel at boot; 0 when unknown. */
+uint64_t tsc_hz(void);
 int memstats(struct chalk_mem_stats *stats);
 
 /*

@@ -124,6 +124,11 @@ uint64_t uptime_ms(void)
     return (uint64_t)syscall(SYS_UPTIME); /* cannot fail */
 }
 
+uint64_t tsc_hz(void)
+{
+    return (uint64_t)syscall(SYS_TSC_HZ); /* cannot fail */
+}
+
 int memstats(struct chalk_mem_stats *stats)
 {
     return (int)libc_result(syscall(SYS_MEMSTATS, stats));

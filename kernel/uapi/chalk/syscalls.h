@@ -44,7 +44,8 @@
 #define SYS_SEM_POST    27 /* (name) */
 #define SYS_SEM_CLOSE   28 /* (name) */
 #define SYS_SEMS        29 /* (struct chalk_sem_info *, max entries) -> count */
-#define SYS_COUNT       30
+#define SYS_TSC_HZ      30 /* () -> the TSC's rate in Hz, measured at boot; 0: unknown */
+#define SYS_COUNT       31
 
 /* Priorities: 0 is the highest, 4 the lowest; new processes start at 2. */
 #define PRIORITY_HIGHEST 0
