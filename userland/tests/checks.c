@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The kernel's semaphore table has 128 slots: one listing sees them all. */
+#define SEM_LISTING_MAX 128
+
 const struct syscall_way syscall_ways[2] = {
     {"syscall", chalk_syscall},
     {"int 0x80", chalk_syscall_int80},
@@ -28,7 +31,30 @@ void check(struct tally *t, bool ok, const char *what, const char *entry, int64_
     t->failed++;
     char got_text[64];
     describe(got, got_text, sizeof(got_text));
-    printf("FAIL: %s [%s]: got %s, expected %s\n", what, entry, got_text, expected);
+    if (expected)
+        printf("FAIL: %s [%s]: got %s, expected %s\n", what, entry, got_text, expected);
+    else
+        printf("FAIL: %s [%s]: got %s\n", what, entry, got_text);
+}
+
+void expect_result(struct tally *t, const char *what, int64_t got, int64_t want)
+{
+    char expected[64];
+    describe(want, expected, sizeof(expected));
+    check(t, got == want, what, "syscall", got, expected);
+}
+
+bool find_semaphore(const char *name, struct chalk_sem_info *out)
+{
+    struct chalk_sem_info all[SEM_LISTING_MAX];
+    int n = sems(all, SEM_LISTING_MAX);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(all[i].name, name) == 0) {
+            *out = all[i];
+            return true;
+        }
+    }
+    return false;
 }
 
 void expect_either(struct tally *t, const char *what, int64_t want, int64_t or_want, uint64_t n,

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <chalk.h>
+
 #define KERNEL_IMAGE    0xFFFFFFFF80000000ULL /* the kernel's code */
 #define KERNEL_HALF     0xFFFF800000000000ULL /* the first address of the kernel's half */
 #define UNMAPPED_LOW    0x10ULL               /* the first page is never mapped */
@@ -34,9 +36,15 @@ struct syscall_way {
 /* The two ways into the kernel. */
 extern const struct syscall_way syscall_ways[2];
 
-/* Counts one check; a failure prints what was got and what was expected. */
+/*
+ * Counts one check; a failure prints what was got and, unless expected is
+ * NULL, what was expected.
+ */
 void check(struct tally *t, bool ok, const char *what, const char *entry, int64_t got,
            const char *expected);
+
+/* Checks that a call made once (through syscall) returned want. */
+void expect_result(struct tally *t, const char *what, int64_t got, int64_t want);
 
 /*
  * Makes call n through both entries; each must return want or or_want. Only
@@ -46,6 +54,9 @@ void expect_either(struct tally *t, const char *what, int64_t want, int64_t or_w
                    uint64_t a1, uint64_t a2, uint64_t a3);
 void expect(struct tally *t, const char *what, int64_t want, uint64_t n, uint64_t a1, uint64_t a2,
             uint64_t a3);
+
+/* The listing entry of semaphore name; false when there is no such semaphore. */
+bool find_semaphore(const char *name, struct chalk_sem_info *out);
 
 /* The checks of pipes and semaphores (test_syscalls_ipc.c). */
 void check_pipe_calls(struct tally *t);

@@ -18,31 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/checks.h"
 #include "tests/tests.h"
 
 #define TIMEOUT_MS     2000 /* for anything the test waits for */
 #define SEMS_IN_KERNEL 128  /* the table's size (docs/syscalls.md, sem_open's ENOSPC) */
-
-/* On the stack, not in globals: every process shares the image's globals. */
-struct tally {
-    int checks;
-    int failures;
-};
-
-static void check(struct tally *t, bool ok, const char *what, int64_t got)
-{
-    t->checks++;
-    if (!ok) {
-        t->failures++;
-        printf("FAIL: %s (got %ld)\n", what, (long)got);
-    }
-}
-
-/* A direct call must give exactly want (0 or -EXXX). */
-static void expect(struct tally *t, const char *what, int64_t got, int64_t want)
-{
-    check(t, got == want, what, got);
-}
 
 /* "t<pid>-<what>": a name no other run uses. */
 static void sem_name(char *name, const char *what)
@@ -50,26 +30,12 @@ static void sem_name(char *name, const char *what)
     snprintf(name, SEM_NAME_MAX, "t%d-%s", getpid(), what);
 }
 
-/* name's line in the listing; false when there is no semaphore of that name. */
-static bool sem_info(const char *name, struct chalk_sem_info *out)
-{
-    struct chalk_sem_info all[SEMS_IN_KERNEL];
-    int n = sems(all, SEMS_IN_KERNEL);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(all[i].name, name) == 0) {
-            *out = all[i];
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Waits until count processes are queued on name; false after the timeout. */
 static bool wait_queued(const char *name, int count)
 {
     uint64_t deadline = uptime_ms() + TIMEOUT_MS;
     struct chalk_sem_info info = {0};
-    while (!sem_info(name, &info) || info.waiting != count) {
+    while (!find_semaphore(name, &info) || info.waiting != count) {
         if (uptime_ms() > deadline)
             return false;
         sleep_ms(1);
@@ -120,7 +86,7 @@ static int start(struct tally *t, process_fn fn, const char *name)
     char *argv[] = {(char *)name};
     int pid =
         spawn("semchild", fn, 1, argv, PRIORITY_DEFAULT, 0, SPAWN_INHERIT_FD, SPAWN_INHERIT_FD);
-    check(t, pid > 0, "spawn a child", pid);
+    check(t, pid > 0, "spawn a child", "syscall", pid, NULL);
     return pid;
 }
 
@@ -128,7 +94,7 @@ static int start(struct tally *t, process_fn fn, const char *name)
 static int start_queued(struct tally *t, const char *name, int queued)
 {
     int pid = start(t, waiter, name);
-    check(t, wait_queued(name, queued), "a waiter shows as queued", queued);
+    check(t, wait_queued(name, queued), "a waiter shows as queued", "syscall", queued, NULL);
     return pid;
 }
 
@@ -151,8 +117,8 @@ static void reap(struct tally *t, int pid, const char *what)
 {
     int status = -1;
     int got = wait_child(pid, &status);
-    check(t, got == pid, what, got);
-    check(t, status == 0, what, status);
+    check(t, got == pid, what, "syscall", got, NULL);
+    check(t, status == 0, what, "syscall", status, NULL);
 }
 
 static void values_and_names(struct tally *t)
@@ -160,73 +126,73 @@ static void values_and_names(struct tally *t)
     char name[SEM_NAME_MAX];
     struct chalk_sem_info info = {0};
     sem_name(name, "value");
-    expect(t, "open at 2", syscall(SYS_SEM_OPEN, name, 2), 0);
-    expect(t, "open again at 9", syscall(SYS_SEM_OPEN, name, 9), 0);
-    check(t, sem_info(name, &info) && info.value == 2 && info.users == 1,
-          "reopening keeps the value and counts the user once", info.value);
-    expect(t, "wait with 2 units", syscall(SYS_SEM_WAIT, name), 0);
-    expect(t, "wait with 1 unit", syscall(SYS_SEM_WAIT, name), 0);
-    expect(t, "post", syscall(SYS_SEM_POST, name), 0);
-    check(t, sem_info(name, &info) && info.value == 1 && info.waiting == 0,
-          "value after 2 waits, 1 post", info.value);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
-    check(t, !sem_info(name, &info), "the last close destroys it", 0);
-    expect(t, "a second close", syscall(SYS_SEM_CLOSE, name), -ENOENT);
+    expect_result(t, "open at 2", syscall(SYS_SEM_OPEN, name, 2), 0);
+    expect_result(t, "open again at 9", syscall(SYS_SEM_OPEN, name, 9), 0);
+    check(t, find_semaphore(name, &info) && info.value == 2 && info.users == 1,
+          "reopening keeps the value and counts the user once", "syscall", info.value, NULL);
+    expect_result(t, "wait with 2 units", syscall(SYS_SEM_WAIT, name), 0);
+    expect_result(t, "wait with 1 unit", syscall(SYS_SEM_WAIT, name), 0);
+    expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
+    check(t, find_semaphore(name, &info) && info.value == 1 && info.waiting == 0,
+          "value after 2 waits, 1 post", "syscall", info.value, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    check(t, !find_semaphore(name, &info), "the last close destroys it", "syscall", 0, NULL);
+    expect_result(t, "a second close", syscall(SYS_SEM_CLOSE, name), -ENOENT);
 
-    expect(t, "open at SEM_VALUE_MAX", syscall(SYS_SEM_OPEN, name, SEM_VALUE_MAX), 0);
-    expect(t, "post at SEM_VALUE_MAX", syscall(SYS_SEM_POST, name), -EOVERFLOW);
-    check(t, sem_info(name, &info) && info.value == SEM_VALUE_MAX, "the value after EOVERFLOW",
-          info.value);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    expect_result(t, "open at SEM_VALUE_MAX", syscall(SYS_SEM_OPEN, name, SEM_VALUE_MAX), 0);
+    expect_result(t, "post at SEM_VALUE_MAX", syscall(SYS_SEM_POST, name), -EOVERFLOW);
+    check(t, find_semaphore(name, &info) && info.value == SEM_VALUE_MAX,
+          "the value after EOVERFLOW", "syscall", info.value, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 
     char longest[SEM_NAME_MAX];
     memset(longest, 'L', sizeof(longest));
     longest[SEM_NAME_MAX - 1] = '\0';
-    expect(t, "open with a name of 31 bytes", syscall(SYS_SEM_OPEN, longest, 0), 0);
-    check(t, sem_info(longest, &info), "the listing shows the full name", 0);
-    expect(t, "close it", syscall(SYS_SEM_CLOSE, longest), 0);
+    expect_result(t, "open with a name of 31 bytes", syscall(SYS_SEM_OPEN, longest, 0), 0);
+    check(t, find_semaphore(longest, &info), "the listing shows the full name", "syscall", 0, NULL);
+    expect_result(t, "close it", syscall(SYS_SEM_CLOSE, longest), 0);
 }
 
 static void only_users_may_use_it(struct tally *t)
 {
     char name[SEM_NAME_MAX];
     sem_name(name, "mine");
-    expect(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
+    expect_result(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
     int pid = start(t, stranger, name);
     int status = 0;
     check(t, wait_child(pid, &status) == pid && status == ENOENT,
-          "a process that did not open it cannot post it", status);
+          "a process that did not open it cannot post it", "syscall", status, NULL);
     struct chalk_sem_info info = {0};
-    check(t, sem_info(name, &info) && info.value == 0, "the stranger's post did nothing",
-          info.value);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    check(t, find_semaphore(name, &info) && info.value == 0, "the stranger's post did nothing",
+          "syscall", info.value, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 }
 
 static void posts_wake_in_arrival_order(struct tally *t)
 {
     char name[SEM_NAME_MAX];
     sem_name(name, "fifo");
-    expect(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
+    expect_result(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
     int pids[3];
     for (int i = 0; i < 3; i++)
         pids[i] = start_queued(t, name, i + 1);
     struct chalk_sem_info info = {0};
-    check(t, sem_info(name, &info) && info.users == 4, "three waiters and the parent use it",
-          info.users);
+    check(t, find_semaphore(name, &info) && info.users == 4, "three waiters and the parent use it",
+          "syscall", info.users, NULL);
     for (int i = 0; i < 3; i++)
-        check(t, info.waiters[i] == pids[i], "the listing shows the waiters in order",
-              info.waiters[i]);
+        check(t, info.waiters[i] == pids[i], "the listing shows the waiters in order", "syscall",
+              info.waiters[i], NULL);
     for (int i = 0; i < 3; i++) {
-        expect(t, "post", syscall(SYS_SEM_POST, name), 0);
+        expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
         /* Only the waiter given the unit can end now. */
         int status = -1;
         int got = wait_child(-1, &status);
-        check(t, got == pids[i], "the longest waiter gets the unit", got);
-        check(t, status == 0, "its wait succeeded", status);
+        check(t, got == pids[i], "the longest waiter gets the unit", "syscall", got, NULL);
+        check(t, status == 0, "its wait succeeded", "syscall", status, NULL);
     }
-    check(t, sem_info(name, &info) && info.value == 0 && info.users == 1,
-          "every unit went to a waiter, none to the value", info.value);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    check(t, find_semaphore(name, &info) && info.value == 0 && info.users == 1,
+          "every unit went to a waiter, none to the value", "syscall", info.value, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 }
 
 /* A waiter blocked by block() keeps its turn: the unit waits for it. */
@@ -234,21 +200,21 @@ static void blocked_waiter_keeps_its_turn(struct tally *t)
 {
     char name[SEM_NAME_MAX];
     sem_name(name, "turn");
-    expect(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
+    expect_result(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
     int first = start_queued(t, name, 1);
     int second = start_queued(t, name, 2);
-    check(t, block(first) == 0, "block the first waiter", first);
-    expect(t, "post", syscall(SYS_SEM_POST, name), 0);
+    check(t, block(first) == 0, "block the first waiter", "syscall", first, NULL);
+    expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
     struct chalk_sem_info info = {0};
     check(t,
-          sem_info(name, &info) && info.waiting == 1 && info.waiters[0] == second &&
+          find_semaphore(name, &info) && info.waiting == 1 && info.waiters[0] == second &&
               info.value == 0,
-          "the blocked first waiter was handed the unit", info.waiting);
-    expect(t, "post", syscall(SYS_SEM_POST, name), 0);
+          "the blocked first waiter was handed the unit", "syscall", info.waiting, NULL);
+    expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
     reap(t, second, "the second waiter ends with its unit");
-    check(t, unblock(first) == 0, "unblock the first", first);
+    check(t, unblock(first) == 0, "unblock the first", "syscall", first, NULL);
     reap(t, first, "the first waiter ends once unblocked");
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 }
 
 static void killed_waiters_take_nothing(struct tally *t)
@@ -256,7 +222,7 @@ static void killed_waiters_take_nothing(struct tally *t)
     char name[SEM_NAME_MAX];
     struct chalk_sem_info info = {0};
     sem_name(name, "kill");
-    expect(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
+    expect_result(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
 
     /*
      * wait_child(victim) returns once the victim is gone: it collects it if
@@ -264,29 +230,29 @@ static void killed_waiters_take_nothing(struct tally *t)
      * Killed while queued, it leaves the queue and the users.
      */
     int victim = start_queued(t, name, 1);
-    check(t, kill(victim) == 0, "kill a waiter", victim);
+    check(t, kill(victim) == 0, "kill a waiter", "syscall", victim, NULL);
     wait_child(victim, NULL);
-    check(t, sem_info(name, &info) && info.waiting == 0 && info.users == 1 && info.value == 0,
-          "a killed waiter leaves the queue", info.waiting);
+    check(t, find_semaphore(name, &info) && info.waiting == 0 && info.users == 1 && info.value == 0,
+          "a killed waiter leaves the queue", "syscall", info.waiting, NULL);
 
     /* Killed after a post handed it the unit, before it ran: the unit goes on. */
     victim = start_queued(t, name, 1);
     int heir = start_queued(t, name, 2);
-    check(t, block(victim) == 0, "block the first waiter", victim);
-    expect(t, "post", syscall(SYS_SEM_POST, name), 0);
-    check(t, kill(victim) == 0, "kill it holding a handed unit", victim);
+    check(t, block(victim) == 0, "block the first waiter", "syscall", victim, NULL);
+    expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
+    check(t, kill(victim) == 0, "kill it holding a handed unit", "syscall", victim, NULL);
     reap(t, heir, "the next waiter gets the killed one's unit");
     wait_child(victim, NULL);
 
     /* The same with nobody behind: the unit goes back to the value. */
     victim = start_queued(t, name, 1);
-    check(t, block(victim) == 0, "block the waiter", victim);
-    expect(t, "post", syscall(SYS_SEM_POST, name), 0);
-    check(t, kill(victim) == 0, "kill it", victim);
+    check(t, block(victim) == 0, "block the waiter", "syscall", victim, NULL);
+    expect_result(t, "post", syscall(SYS_SEM_POST, name), 0);
+    check(t, kill(victim) == 0, "kill it", "syscall", victim, NULL);
     wait_child(victim, NULL);
-    check(t, sem_info(name, &info) && info.value == 1 && info.users == 1,
-          "a killed waiter's unit returns to the value", info.value);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    check(t, find_semaphore(name, &info) && info.value == 1 && info.users == 1,
+          "a killed waiter's unit returns to the value", "syscall", info.value, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 }
 
 static void death_closes(struct tally *t)
@@ -295,17 +261,19 @@ static void death_closes(struct tally *t)
     struct chalk_sem_info info = {0};
     sem_name(name, "leave");
     reap(t, start(t, leaver, name), "a child opens and ends");
-    check(t, !sem_info(name, &info), "its end closed the semaphore", 0);
+    check(t, !find_semaphore(name, &info), "its end closed the semaphore", "syscall", 0, NULL);
 
     sem_name(name, "spin");
-    expect(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
+    expect_result(t, "open", syscall(SYS_SEM_OPEN, name, 0), 0);
     int spinning = start(t, spinner, name);
-    expect(t, "wait for the spinner's post", syscall(SYS_SEM_WAIT, name), 0);
-    check(t, sem_info(name, &info) && info.users == 2, "the spinner has it open", info.users);
-    check(t, kill(spinning) == 0, "kill the spinner", spinning);
+    expect_result(t, "wait for the spinner's post", syscall(SYS_SEM_WAIT, name), 0);
+    check(t, find_semaphore(name, &info) && info.users == 2, "the spinner has it open", "syscall",
+          info.users, NULL);
+    check(t, kill(spinning) == 0, "kill the spinner", "syscall", spinning, NULL);
     wait_child(spinning, NULL);
-    check(t, sem_info(name, &info) && info.users == 1, "its death closed it", info.users);
-    expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+    check(t, find_semaphore(name, &info) && info.users == 1, "its death closed it", "syscall",
+          info.users, NULL);
+    expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
 }
 
 /* The name of the i-th semaphore of table_full. */
@@ -328,12 +296,12 @@ static void table_full(struct tally *t)
             break;
         opened++;
     }
-    expect(t, "open into a full table", err, -ENOSPC);
+    expect_result(t, "open into a full table", err, -ENOSPC);
     check(t, opened > 0 && opened <= SEMS_IN_KERNEL, "semaphores opened before it was full",
-          opened);
+          "syscall", opened, NULL);
     for (int i = 0; i < opened; i++) {
         full_name(name, i);
-        expect(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
+        expect_result(t, "close", syscall(SYS_SEM_CLOSE, name), 0);
     }
 }
 
@@ -347,7 +315,7 @@ static void nothing_left(struct tally *t)
     int left = 0;
     for (int i = 0; i < n; i++)
         left += strncmp(all[i].name, prefix, strlen(prefix)) == 0;
-    check(t, left == 0, "semaphores of this test left behind", left);
+    check(t, left == 0, "semaphores of this test left behind", "syscall", left, NULL);
 }
 
 int64_t test_semaphores(uint64_t argc, char *argv[])
@@ -367,9 +335,9 @@ int64_t test_semaphores(uint64_t argc, char *argv[])
     death_closes(t);
     table_full(t);
     nothing_left(t);
-    if (t->failures == 0)
-        printf("test semaphores: OK (%d checks)\n", t->checks);
+    if (t->failed == 0)
+        printf("test semaphores: OK (%d checks)\n", t->passed);
     else
-        printf("test semaphores: FAILED (%d of %d checks)\n", t->failures, t->checks);
-    return t->failures;
+        printf("test semaphores: FAILED (%d of %d checks)\n", t->failed, t->passed + t->failed);
+    return t->failed;
 }

@@ -20,14 +20,6 @@
 #define SLEEP_POLLS   400 /* 2 s for a child to fall asleep: plenty, even under TCG */
 #define SEM_WAITERS   3
 
-/* Checks that a call made once returned want. */
-static void expect_result(struct tally *t, const char *what, int64_t got, int64_t want)
-{
-    char expected[64];
-    snprintf(expected, sizeof(expected), "%ld", (long)want);
-    check(t, got == want, what, "syscall", got, expected);
-}
-
 static int64_t raw_pipe(int fds[2])
 {
     return syscall(SYS_PIPE, fds);
@@ -232,20 +224,6 @@ static void bad_semaphore_calls(struct tally *t)
     expect(t, "sems of 0 entries", -EINVAL, SYS_SEMS, (uint64_t)info, 0, 0);
     expect(t, "sems of -1 entries", -EINVAL, SYS_SEMS, (uint64_t)info, (uint64_t)-1, 0);
     expect(t, "sems into NULL", -EFAULT, SYS_SEMS, 0, 2, 0);
-}
-
-/* The listing entry of semaphore name; false when it does not exist. */
-static bool find_semaphore(const char *name, struct chalk_sem_info *out)
-{
-    struct chalk_sem_info info[32];
-    int n = sems(info, 32);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(info[i].name, name) == 0) {
-            *out = info[i];
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Waits (boundedly) until pid sleeps in a call. */
