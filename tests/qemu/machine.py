@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import time
 import tty
 
 import pexpect
@@ -71,6 +72,15 @@ def read_until(sock, marker):
             raise TestFailure(f"QEMU monitor closed before {marker!r}")
         data += chunk
     return data
+
+
+def wait_until(condition, what, timeout=20):
+    """Polls condition() until it holds; a TestFailure naming what after timeout s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise TestFailure(f"timed out after {timeout} s waiting until {what}")
+        time.sleep(0.2)
 
 
 class Machine:

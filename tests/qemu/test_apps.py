@@ -10,7 +10,7 @@ program's semaphores afterwards.
 import re
 import time
 
-from machine import PROMPT
+from machine import PROMPT, wait_until
 from test_boot import check
 from test_processes import LeakCheck, background, boot, ps
 
@@ -168,13 +168,6 @@ def test_phylo_grows_shrinks_and_quits(mm):
 
 def philosophers(m, phylo):
     return [pid for pid, row in ps(m).items() if row[5] == "philosopher" and row[0] == phylo]
-
-
-def wait_until(condition, what, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        check(time.monotonic() < deadline, f"timed out waiting until {what}")
-        time.sleep(0.2)
 
 
 def test_phylo_in_the_background(mm):

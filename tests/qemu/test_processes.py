@@ -6,9 +6,8 @@ they were before: ending a process, however it ends, must give back
 everything it held.
 """
 import re
-import time
 
-from machine import PROMPT, Machine, TestFailure
+from machine import PROMPT, Machine
 from test_boot import check, image
 
 PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d)\s+(\w+)\s+(fg|bg)\s+(\d+)\s+(\S+)\s*$", re.M)

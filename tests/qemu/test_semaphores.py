@@ -7,20 +7,12 @@ background, and the leak check proves that every child it killed or let end
 gave back its memory and its process slot.
 """
 import re
-import time
 
+from machine import wait_until
 from test_boot import check
 from test_processes import LeakCheck, boot, ps
 
 RESULT = re.compile(r"test semaphores: (OK|FAILED)[^\r\n]*")
-
-
-def wait_gone(m, pid, timeout=30):
-    """Waits until pid has left the process table (the shell reaps its jobs)."""
-    deadline = time.monotonic() + timeout
-    while pid in ps(m):
-        check(time.monotonic() < deadline, f"process {pid} did not end")
-        time.sleep(0.2)
 
 
 def test_semaphores_in_the_foreground(mm):
@@ -37,4 +29,4 @@ def test_semaphores_in_the_background(mm):
         # The job may finish before the prompt comes back, or well after.
         result = RESULT.search(out) or m.expect(RESULT, timeout=60)
         check(result.group(1) == "OK", f"test semaphores failed in the background: {result[0]}")
-        wait_gone(m, pid)
+        wait_until(lambda: pid not in ps(m), f"process {pid} ended", timeout=30)
