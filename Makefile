@@ -134,6 +134,25 @@ debug: all
 bochs: all
 	./run.sh bochs mm=$(mm)
 
+# --- the benchmark for Linux -------------------------------------------------
+
+# bench.c again, with platform_linux.c instead of Chalk's, as a static Linux
+# program, which make test runs on the host. The flags that shape the timed
+# loops are those of Chalk's userland (userland.mk): -O2, and no builtins,
+# without which GCC may drop a malloc whose block is freed at once; also
+# frame pointers, no PIE, no stack protector.
+BENCH_DIR := userland/programs/bench
+BENCH_LINUX := build/bench-linux
+BENCH_LINUX_C := $(BENCH_DIR)/bench.c $(BENCH_DIR)/platform_linux.c
+BENCH_LINUX_CFLAGS := -std=gnu11 -O2 -g -fno-builtin -fno-omit-frame-pointer \
+	-fno-pie -no-pie -static -fno-stack-protector -fcf-protection=none -DBENCH_LINUX \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+$(BENCH_LINUX)/init: $(BENCH_LINUX_C) $(BENCH_DIR)/platform.h Makefile | deps
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -o $@ $(BENCH_LINUX_C)
+
 # --- tests -------------------------------------------------------------------
 
 UNIT := build/unit
@@ -190,13 +209,15 @@ unit-tests: $(UNIT_TESTS)
 
 # make test builds every variant first (each in its own make, since mm is
 # fixed per run), then one runner executes everything and prints the total.
-test: unit-tests
+test: unit-tests $(BENCH_LINUX)/init
 	$(MAKE) --no-print-directory mm=buddy test-images
 	$(MAKE) --no-print-directory mm=firstfit test-images
 	$(MAKE) --no-print-directory all
 	CHALK_FONT=$(FONT_PSF) $(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
 
-# Boots the selected build headless and prints its measurements (docs/performance.md).
+# --- benchmarks (docs/performance.md) ----------------------------------------
+
+# Boots the selected build headless and prints its measurements.
 bench: all
 	$(TEST_PYTHON) tests/bench.py --mm $(mm)
 

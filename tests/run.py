@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Chalk's test runner: host unit tests, then in-QEMU tests for each mm.
+"""Chalk's test runner: host unit tests and host tests, then in-QEMU tests
+for each mm.
 
     tests/run.py --unit build/unit/test_* --mm buddy firstfit
 
 Unit test binaries are cmocka programs; their TAP output is read so each
-test case counts. In-QEMU tests are the test_* functions of tests/qemu/
-test_*.py, each run once per memory manager, two at a time (QEMU under TCG
-uses one core each). The last line is "N passed, N failed"; the exit status
-is non-zero when anything failed.
+test case counts. Host tests are the test_* functions of tests/host/
+test_*.py, each run once, on this machine (the bench built for Linux). In-QEMU
+tests are the test_* functions of tests/qemu/test_*.py, each run once per
+memory manager, two at a time (QEMU under TCG uses one core each). The last
+line is "N passed, N failed"; the exit status is non-zero when anything
+failed.
 """
 import argparse
 import concurrent.futures
@@ -20,6 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "qemu"))
+sys.path.insert(0, os.path.join(HERE, "host"))
 
 from machine import Skipped  # noqa: E402 (found through the path above)
 
@@ -41,9 +45,9 @@ def run_unit(binary):
     return results
 
 
-def qemu_tests():
-    """Yields (module name, function) for every test_* function in tests/qemu."""
-    for filename in sorted(os.listdir(os.path.join(HERE, "qemu"))):
+def tests_in(folder):
+    """Yields (module name, function) for every test_* function in tests/<folder>."""
+    for filename in sorted(os.listdir(os.path.join(HERE, folder))):
         if filename.startswith("test_") and filename.endswith(".py"):
             module = importlib.import_module(filename[:-3])
             for name in sorted(dir(module)):
@@ -51,15 +55,15 @@ def qemu_tests():
                     yield f"{filename[:-3]}.{name}", getattr(module, name)
 
 
-def run_qemu_test(name, fn, mm):
+def run_test(name, fn, *args):
     start = time.monotonic()
     try:
-        fn(mm)
-        return f"{name}[{mm}]", True, "", time.monotonic() - start
+        fn(*args)
+        return name, True, "", time.monotonic() - start
     except Skipped as e:  # neither passed nor failed: said, and not counted
-        return f"{name}[{mm}]", None, str(e), time.monotonic() - start
+        return name, None, str(e), time.monotonic() - start
     except Exception as e:  # a failed check, a pexpect error, anything: a failure
-        return f"{name}[{mm}]", False, f"{type(e).__name__}: {e}", time.monotonic() - start
+        return name, False, f"{type(e).__name__}: {e}", time.monotonic() - start
 
 
 def main():
@@ -91,10 +95,14 @@ def main():
             if args.filter in name:
                 report(name, ok, detail)
 
-    jobs = [(name, fn, mm) for name, fn in qemu_tests() for mm in args.mm
+    for name, fn in tests_in("host"):
+        if args.filter in name:
+            report(*run_test(name, fn))
+
+    jobs = [(f"{name}[{mm}]", fn, mm) for name, fn in tests_in("qemu") for mm in args.mm
             if args.filter in f"{name}[{mm}]"]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for result in pool.map(lambda job: run_qemu_test(*job), jobs):
+        for result in pool.map(lambda job: run_test(*job), jobs):
             report(*result)
 
     print(f"{passed} passed, {failed} failed")

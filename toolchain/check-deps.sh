@@ -16,6 +16,8 @@ need_file /usr/lib/grub/i386-pc/multiboot2.mod "grub-pc-bin (BIOS GRUB)"
 need_file /usr/lib/grub/x86_64-efi/multiboot2.mod "grub-efi-amd64-bin (UEFI GRUB)"
 need_file /usr/share/OVMF/OVMF_CODE_4M.fd "ovmf (UEFI firmware)"
 need_file /usr/include/cmocka.h "libcmocka-dev"
+# gcc names a library it cannot find as it is: then there is no static libc.
+[ "$(gcc -print-file-name=libc.a 2>/dev/null)" != libc.a ] || missing+=("libc6-dev (static libc)")
 need_file /usr/share/consolefonts/Lat15-Terminus16.psf.gz "console-setup-linux (font)"
 /usr/bin/python3 -c 'import pexpect' 2>/dev/null || missing+=("python3-pexpect")
 

@@ -15,6 +15,7 @@ PACKAGES=(
 	console-setup-linux gzip                    # PSF console font for the framebuffer console
 	python3 python3-pexpect                     # in-QEMU test harness
 	libcmocka-dev pkg-config                    # host unit tests
+	libc6-dev                                   # the bench built for Linux, tested on the host
 )
 
 missing=()

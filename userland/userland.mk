@@ -26,7 +26,10 @@ USER_CFLAGS := -std=gnu11 -O2 -g \
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,userland/userland.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
 
-USER_C := $(sort $(shell find userland -name '*.c'))
+# Files named *_linux.c are the Linux side of a program built twice (the
+# bench's platform_linux.c, built by the Makefile as a static Linux program):
+# they call Linux, not Chalk, so they stay out of Chalk's image.
+USER_C := $(sort $(filter-out %_linux.c,$(shell find userland -name '*.c')))
 USER_OBJS := $(USER_C:userland/%.c=$(USER_BUILD)/%.o)
 
 # The C library shares the kernel's pure code instead of repeating it: the
