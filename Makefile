@@ -5,6 +5,7 @@
 #   make run / debug      boot in QEMU (./run.sh, ./run.sh -d)
 #   make test             host unit tests, then in-QEMU tests for both heaps
 #   make bench            boot headless and print the benchmark's figures
+#   make bench-linux      the same benchmark as /init of Debian's Linux, same QEMU
 #   make clean
 #
 # Objects live in build/<mm>/, so switching mm never mixes objects of two
@@ -44,7 +45,7 @@ include userland/userland.mk
 MM_STAMP := build/selected-mm
 $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
 
-.PHONY: all iso run debug bochs test test-images unit-tests bench clean deps
+.PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux clean deps
 .DEFAULT_GOAL := all
 
 all: $(ISO)
@@ -137,10 +138,11 @@ bochs: all
 # --- the benchmark for Linux -------------------------------------------------
 
 # bench.c again, with platform_linux.c instead of Chalk's, as a static Linux
-# program, which make test runs on the host. The flags that shape the timed
-# loops are those of Chalk's userland (userland.mk): -O2, and no builtins,
-# without which GCC may drop a malloc whose block is freed at once; also
-# frame pointers, no PIE, no stack protector.
+# program: /init of the initramfs make bench-linux boots, and a host program
+# make test runs. The flags that shape the timed loops are those of Chalk's
+# userland (userland.mk): -O2, and no builtins, without which GCC may drop a
+# malloc whose block is freed at once; also frame pointers, no PIE, no stack
+# protector.
 BENCH_DIR := userland/programs/bench
 BENCH_LINUX := build/bench-linux
 BENCH_LINUX_C := $(BENCH_DIR)/bench.c $(BENCH_DIR)/platform_linux.c
@@ -152,6 +154,11 @@ $(BENCH_LINUX)/init: $(BENCH_LINUX_C) $(BENCH_DIR)/platform.h Makefile | deps
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(BENCH_LINUX_CFLAGS) -o $@ $(BENCH_LINUX_C)
+
+# Linux's root file system while the bench runs: /init and /dev/console.
+$(BENCH_LINUX)/initramfs.cpio: $(BENCH_LINUX)/init toolchain/mkinitramfs.py
+	$(call say,CPIO,$@)
+	$(Q)python3 toolchain/mkinitramfs.py $< $@
 
 # --- tests -------------------------------------------------------------------
 
@@ -220,6 +227,11 @@ test: unit-tests $(BENCH_LINUX)/init
 # Boots the selected build headless and prints its measurements.
 bench: all
 	$(TEST_PYTHON) tests/bench.py --mm $(mm)
+
+# Debian's kernel is the one optional download: deps.sh checks first.
+bench-linux: $(BENCH_LINUX)/initramfs.cpio
+	@toolchain/deps.sh bench-linux
+	$(TEST_PYTHON) tests/bench.py --linux $<
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf

@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
 # Installs everything Chalk needs to build, run and test, with apt-get.
 # Idempotent: when every package is already present it only checks and exits.
-#   toolchain/deps.sh          install what is missing
-#   toolchain/deps.sh --check  only list what is missing (exit 1 if anything is)
+#   toolchain/deps.sh              install what is missing
+#   toolchain/deps.sh --check      only list what is missing (exit 1 if anything is)
+#   toolchain/deps.sh bench-linux  the same for the optional group make
+#                                  bench-linux needs (--check goes with it too)
+# The default group never downloads a Linux kernel: make test needs none.
 set -euo pipefail
+
+check_only=false
+group=default
+for arg in "$@"; do
+	case "$arg" in
+	--check) check_only=true ;;
+	default | bench-linux) group=$arg ;;
+	*)
+		echo "usage: toolchain/deps.sh [--check] [default|bench-linux]" >&2
+		exit 2
+		;;
+	esac
+done
 
 PACKAGES=(
 	gcc make binutils nasm gdb                  # compiler, assembler, debugger
@@ -17,6 +33,13 @@ PACKAGES=(
 	libcmocka-dev pkg-config                    # host unit tests
 	libc6-dev                                   # the bench built for Linux, tested on the host
 )
+BENCH_LINUX_PACKAGES=(
+	linux-image-amd64                           # the kernel booted beside Chalk (/boot/vmlinuz-*)
+	libc6-dev                                   # the static libc its /init, the bench, links with
+)
+if [ "$group" = bench-linux ]; then
+	PACKAGES=("${BENCH_LINUX_PACKAGES[@]}")
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -29,7 +52,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
 
-if [ "${1:-}" = "--check" ]; then
+if $check_only; then
 	echo "missing packages: ${missing[*]}"
 	exit 1
 fi

@@ -84,6 +84,12 @@ def wait_until(condition, what, timeout=20):
 
 
 class Machine:
+    """QEMU with one CPU under TCG (its defaults), 256 MiB, serial on stdio.
+
+    iso is booted as media; None attaches no image, for a machine whose
+    extra arguments say what to boot (make bench-linux: -kernel, -initrd).
+    """
+
     def __init__(self, iso, name, media="cdrom", firmware="bios", memory="256M", extra=()):
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
@@ -97,7 +103,8 @@ class Machine:
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                 "-monitor", f"unix:{self.monitor_path},server=on,wait=off",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        args += firmware_args(firmware, name) + media_args(iso, media) + list(extra)
+        args += firmware_args(firmware, name) + (media_args(iso, media) if iso else [])
+        args += list(extra)
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.log.write("qemu-system-x86_64 " + " ".join(args) + "\n")
         self.child = pexpect.spawn("qemu-system-x86_64", args, encoding="utf-8",
@@ -164,7 +171,8 @@ class Machine:
         return width, height, rows
 
     def wait_exit(self, timeout=30):
-        """Waits for QEMU to exit on its own; returns its exit status."""
+        """Waits for QEMU to exit on its own; returns its exit status.
+        What it printed since the last expect is left in self.child.before."""
         try:
             self.child.expect(pexpect.EOF, timeout=timeout)
         except pexpect.TIMEOUT:
