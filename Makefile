@@ -6,6 +6,7 @@
 #   make test             host unit tests, then in-QEMU tests for both heaps
 #   make bench            boot headless and print the benchmark's figures
 #   make bench-linux      the same benchmark as /init of Debian's Linux, same QEMU
+#   make bench-compare    both, side by side: item, Chalk, Linux, ratio
 #   make clean
 #
 # Objects live in build/<mm>/, so switching mm never mixes objects of two
@@ -45,7 +46,8 @@ include userland/userland.mk
 MM_STAMP := build/selected-mm
 $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
 
-.PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux clean deps
+.PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux bench-compare \
+	clean deps
 .DEFAULT_GOAL := all
 
 all: $(ISO)
@@ -232,6 +234,11 @@ bench: all
 bench-linux: $(BENCH_LINUX)/initramfs.cpio
 	@toolchain/deps.sh bench-linux
 	$(TEST_PYTHON) tests/bench.py --linux $<
+
+# One machine after the other, never both at once: each has the host to itself.
+bench-compare: all $(BENCH_LINUX)/initramfs.cpio
+	@toolchain/deps.sh bench-linux
+	$(TEST_PYTHON) tests/bench_compare.py --mm $(mm) --initramfs $(BENCH_LINUX)/initramfs.cpio
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf

@@ -3,8 +3,9 @@
 # Idempotent: when every package is already present it only checks and exits.
 #   toolchain/deps.sh              install what is missing
 #   toolchain/deps.sh --check      only list what is missing (exit 1 if anything is)
-#   toolchain/deps.sh bench-linux  the same for the optional group make
-#                                  bench-linux needs (--check goes with it too)
+#   toolchain/deps.sh bench-linux  the same for the optional group that make
+#                                  bench-linux and bench-compare need (--check
+#                                  goes with it too)
 # The default group never downloads a Linux kernel: make test needs none.
 set -euo pipefail
 
