@@ -7,6 +7,7 @@
 #   make bench            boot headless and print the benchmark's figures
 #   make bench-linux      the same benchmark as /init of Debian's Linux, same QEMU
 #   make bench-compare    both, side by side: item, Chalk, Linux, ratio
+#   make profile          sample where a command spends its time (cmd="bench")
 #   make clean
 #
 # Objects live in build/<mm>/, so switching mm never mixes objects of two
@@ -46,7 +47,7 @@ include userland/userland.mk
 MM_STAMP := build/selected-mm
 $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
 
-.PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux bench-compare \
+.PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux bench-compare profile \
 	clean deps
 .DEFAULT_GOAL := all
 
@@ -239,6 +240,11 @@ bench-linux: $(BENCH_LINUX)/initramfs.cpio
 bench-compare: all $(BENCH_LINUX)/initramfs.cpio
 	@toolchain/deps.sh bench-linux
 	$(TEST_PYTHON) tests/bench_compare.py --mm $(mm) --initramfs $(BENCH_LINUX)/initramfs.cpio
+
+# Samples the instruction pointer through QEMU's GDB stub while cmd runs.
+cmd ?= bench
+profile: all
+	$(TEST_PYTHON) tests/profile.py --mm $(mm) --command "$(cmd)"
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf
