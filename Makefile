@@ -170,7 +170,7 @@ UNIT_TESTS := $(UNIT)/test_heap_buddy $(UNIT)/test_heap_firstfit \
 	$(UNIT)/test_heap_stress_buddy $(UNIT)/test_heap_stress_firstfit \
 	$(UNIT)/test_heap_corrupt_buddy $(UNIT)/test_heap_corrupt_firstfit \
 	$(UNIT)/test_frame $(UNIT)/test_frame_stress \
-	$(UNIT)/test_format $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
+	$(UNIT)/test_format $(UNIT)/test_string $(UNIT)/test_ringbuf $(UNIT)/test_cmdline $(UNIT)/test_keyboard \
 	$(UNIT)/test_acpi_aml $(UNIT)/test_runqueue $(UNIT)/test_runqueue_model $(UNIT)/test_pid \
 	$(UNIT)/test_sem_queue $(UNIT)/test_pipe_buffer $(USERLAND_UNIT_TESTS)
 CMOCKA_LIBS := -lcmocka
@@ -193,6 +193,9 @@ $(UNIT)/test_heap_corrupt_%: tests/unit/test_heap_corrupt.c kernel/mm/heap_%.c k
 $(UNIT)/test_frame: tests/unit/test_frame.c kernel/mm/frame.c kernel/mm/frame.h | deps
 $(UNIT)/test_frame_stress: tests/unit/test_frame_stress.c kernel/mm/frame.c kernel/mm/frame.h | deps
 $(UNIT)/test_format: tests/unit/test_format.c kernel/lib/format.c kernel/lib/format.h | deps
+# The kernel's memcpy and memset stand in for the C library's: no builtins.
+$(UNIT)/test_string: tests/unit/test_string.c kernel/lib/string.c kernel/lib/string.h | deps
+$(UNIT)/test_string: HOST_CFLAGS += -fno-builtin
 $(UNIT)/test_ringbuf: tests/unit/test_ringbuf.c kernel/lib/ringbuf.c kernel/lib/ringbuf.h | deps
 $(UNIT)/test_cmdline: tests/unit/test_cmdline.c kernel/boot/cmdline.c kernel/boot/bootinfo.h | deps
 $(UNIT)/test_keyboard: tests/unit/test_keyboard.c kernel/drivers/keyboard.c kernel/drivers/keyboard.h | deps
