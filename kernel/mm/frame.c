@@ -4,7 +4,8 @@
  * Allocation scans 64 frames per word ((avail & ~used) != 0 finds a word with
  * a free frame) starting where the last allocation ended, so a run of
  * allocations costs O(1) words each in the common case and O(frames / 64)
- * when memory is nearly full. The bitmaps cost 2 bits per 4 KiB of address
+ * when memory is nearly full. Runs of frames are searched from the bottom,
+ * with the same word-at-a-time skip over taken frames. The bitmaps cost 2 bits per 4 KiB of address
  * space: 64 KiB per GiB.
  */
 #include "mm/frame.h"
@@ -99,19 +100,17 @@ void frame_reserve(struct frame_allocator *fa, uint64_t base, uint64_t length)
     }
 }
 
-/* Index of a free frame at or after start (wrapping once), or frame_count. */
-static uint64_t find_free(const struct frame_allocator *fa, uint64_t start)
+/* Index of the first free frame at or after start, or frame_count when none is. */
+static uint64_t next_free(const struct frame_allocator *fa, uint64_t start)
 {
     uint64_t words = words_for(fa->frame_count);
-    for (uint64_t n = 0; n <= words; n++) {
-        uint64_t w = (start / BITS + n) % words;
+    for (uint64_t w = start / BITS; w < words; w++) {
         uint64_t candidates = fa->avail[w] & ~fa->used[w];
-        if (n == 0)
+        if (w == start / BITS)
             candidates &= ~0ULL << (start % BITS); /* skip frames below start */
         if (candidates) {
             uint64_t frame = w * BITS + (uint64_t)__builtin_ctzll(candidates);
-            if (frame < fa->frame_count)
-                return frame;
+            return frame < fa->frame_count ? frame : fa->frame_count;
         }
     }
     return fa->frame_count;
@@ -129,7 +128,9 @@ uint64_t frame_alloc(struct frame_allocator *fa)
 {
     if (fa->free == 0)
         return 0;
-    uint64_t frame = find_free(fa, fa->next);
+    uint64_t frame = next_free(fa, fa->next);
+    if (frame == fa->frame_count)
+        frame = next_free(fa, 0); /* wrap around once */
     if (frame == fa->frame_count)
         return 0;
     mark_used(fa, frame, 1);
@@ -140,15 +141,21 @@ uint64_t frame_alloc_contiguous(struct frame_allocator *fa, uint64_t count)
 {
     if (count == 0 || count > fa->free)
         return 0;
-    /* First fit from the bottom: runs are rare and mostly wanted early. */
-    uint64_t run = 0;
-    for (uint64_t f = 0; f < fa->frame_count; f++) {
-        run = is_free(fa, f) ? run + 1 : 0;
+    /*
+     * First fit from the bottom, keeping the top free for single frames.
+     * Each try starts at a free frame found a word at a time, so used
+     * memory below (the kernel, its heap, other stacks) is skipped 64
+     * frames per step: every spawn asks for a run (its kernel stack).
+     */
+    for (uint64_t first = next_free(fa, 0); first < fa->frame_count;) {
+        uint64_t run = 1;
+        while (run < count && first + run < fa->frame_count && is_free(fa, first + run))
+            run++;
         if (run == count) {
-            uint64_t first = f + 1 - count;
             mark_used(fa, first, count);
             return first * FRAME_SIZE;
         }
+        first = next_free(fa, first + run); /* first + run is taken (or the end) */
     }
     return 0;
 }
