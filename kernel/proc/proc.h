@@ -109,8 +109,19 @@ struct spawn_request {
     int job; /* with SPAWN_JOIN_JOB: the job to join */
 };
 
-/* The process running now (the idle task when nothing else is). */
-struct proc *proc_current(void);
+/*
+ * The process running now (the idle task when nothing else is). Only the
+ * scheduler writes sched_current (sched.c); it is read on every system
+ * call, several times, so the read is inline: under TCG each call and
+ * return of a function costs a lookup of the next block of translated code.
+ * (With SMP it becomes per-CPU, read through gs.)
+ */
+extern struct proc *sched_current;
+
+static inline struct proc *proc_current(void)
+{
+    return sched_current;
+}
 
 /* The live (not unused, not dead) process with this pid, or NULL. */
 struct proc *proc_find(int pid);

@@ -3,7 +3,7 @@
  * switches, sleeping and waking, the idle task and the timer tick.
  *
  * Invariants:
- *  - current is RUNNING (or is the idle task, which is never queued);
+ *  - sched_current is RUNNING (or is the idle task, which is never queued);
  *  - a READY process is on the run queue, a SLEEPING one on exactly one
  *    waitq (waiting_on), and nothing else is on either;
  *  - need_resched is only acted on at sched_return_to_user and in idle.
@@ -19,16 +19,11 @@
 
 static struct runqueue runqueue;
 static struct proc idle_task;
-static struct proc *current = &idle_task;
+struct proc *sched_current = &idle_task;
 static bool need_resched;
 /* Processes in sched_sleep_ms, in order of wake_tick. Ready before sched_init:
  * the timer ticks from timer_init on. */
 static struct waitq timer_sleepers = {{&timer_sleepers.sleepers, &timer_sleepers.sleepers}};
-
-struct proc *proc_current(void)
-{
-    return current;
-}
 
 struct proc *sched_idle(void)
 {
@@ -49,7 +44,7 @@ void sched_make_ready(struct proc *p)
     KASSERT(p != &idle_task && !list_linked(&p->se.node));
     p->state = STATE_READY;
     runqueue_add(&runqueue, &p->se);
-    if (current == &idle_task || sched_should_preempt(&p->se, &current->se))
+    if (sched_current == &idle_task || sched_should_preempt(&p->se, &sched_current->se))
         need_resched = true;
 }
 
@@ -80,9 +75,9 @@ void sched_finish_switch(uint64_t previous)
 
 static void switch_to(struct proc *next)
 {
-    struct proc *prev = current;
+    struct proc *prev = sched_current;
     KASSERT(prev->canary == PROC_CANARY && next->canary == PROC_CANARY);
-    current = next;
+    sched_current = next;
     next->state = STATE_RUNNING;
     if (next->space) {
         usermode_set_kernel_stack((uint64_t)next->kernel_stack + KERNEL_STACK_SIZE);
@@ -99,12 +94,12 @@ static void switch_to(struct proc *next)
 void schedule(void)
 {
     KASSERT(!interrupts_enabled());
-    KASSERT(current->state != STATE_RUNNING || current == &idle_task);
+    KASSERT(sched_current->state != STATE_RUNNING || sched_current == &idle_task);
     need_resched = false;
     struct sched_entity *se = runqueue_pick(&runqueue);
     struct proc *next = se ? list_entry(se, struct proc, se) : &idle_task;
-    if (next == current) {
-        current->state = STATE_RUNNING;
+    if (next == sched_current) {
+        sched_current->state = STATE_RUNNING;
         return;
     }
     switch_to(next);
@@ -112,17 +107,17 @@ void schedule(void)
 
 void sched_yield(void)
 {
-    if (current != &idle_task)
-        runqueue_add(&runqueue, &current->se);
-    current->state = STATE_READY;
+    if (sched_current != &idle_task)
+        runqueue_add(&runqueue, &sched_current->se);
+    sched_current->state = STATE_READY;
     schedule();
 }
 
 void sched_return_to_user(void)
 {
-    KASSERT(current != &idle_task);
+    KASSERT(sched_current != &idle_task);
     for (;;) {
-        if (current->killed)
+        if (sched_current->killed)
             proc_exit(EXIT_KILLED);
         if (!need_resched)
             return;
@@ -132,7 +127,7 @@ void sched_return_to_user(void)
 
 void sched_tick(void)
 {
-    current->cpu_ticks++;
+    sched_current->cpu_ticks++;
     uint64_t now = timer_ticks();
     while (!list_empty(&timer_sleepers.sleepers)) {
         struct proc *p = list_entry(timer_sleepers.sleepers.next, struct proc, wait_node);
@@ -140,7 +135,7 @@ void sched_tick(void)
             break;
         sched_wake(p);
     }
-    if (current != &idle_task && sched_entity_tick(&current->se))
+    if (sched_current != &idle_task && sched_entity_tick(&sched_current->se))
         need_resched = true;
 }
 
@@ -150,7 +145,7 @@ void waitq_init(struct waitq *q)
 }
 
 /*
- * Puts current on q just before node `before` (q's head: at the end), lets
+ * Puts sched_current on q just before node `before` (q's head: at the end), lets
  * go of lock (when there is one) and switches away; takes lock back once
  * woken. (With a second CPU the run queue gets a lock of its own, taken
  * before `lock` is let go, so a waker on the other CPU waits until this
@@ -158,20 +153,20 @@ void waitq_init(struct waitq *q)
  */
 static int sleep_before(struct waitq *q, struct list_node *before, struct spinlock *lock)
 {
-    KASSERT(current != &idle_task && !interrupts_enabled());
+    KASSERT(sched_current != &idle_task && !interrupts_enabled());
     /* A killed process must not go to sleep: the wake-up that kill sent may
      * already be spent (on another CPU, between the caller's check and here). */
-    if (current->killed)
+    if (sched_current->killed)
         return -EINTR;
-    current->state = STATE_SLEEPING;
-    current->waiting_on = q;
-    list_insert_between(&current->wait_node, before->prev, before);
+    sched_current->state = STATE_SLEEPING;
+    sched_current->waiting_on = q;
+    list_insert_between(&sched_current->wait_node, before->prev, before);
     if (lock)
         spin_unlock(lock);
     schedule();
     if (lock)
         spin_lock(lock);
-    return current->killed ? -EINTR : 0;
+    return sched_current->killed ? -EINTR : 0;
 }
 
 int waitq_sleep(struct waitq *q)
@@ -213,10 +208,10 @@ void waitq_wake_all(struct waitq *q)
 int sched_sleep_ms(uint64_t ms)
 {
     /* + 1: the tick now under way is partly over; sleep at least ms. */
-    current->wake_tick = timer_ticks() + ms * TIMER_HZ / 1000 + 1;
+    sched_current->wake_tick = timer_ticks() + ms * TIMER_HZ / 1000 + 1;
     struct list_node *before = timer_sleepers.sleepers.next;
     while (before != &timer_sleepers.sleepers &&
-           list_entry(before, struct proc, wait_node)->wake_tick <= current->wake_tick)
+           list_entry(before, struct proc, wait_node)->wake_tick <= sched_current->wake_tick)
         before = before->next;
     return sleep_before(&timer_sleepers, before, NULL);
 }
