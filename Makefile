@@ -2,6 +2,7 @@
 #
 #   make [all]            build Image/chalk.iso (first-fit heap)
 #   make all mm=buddy     the same with the buddy heap
+#   make all debug=1      the same with the kernel's invariant checks on
 #   make run / debug      boot in QEMU (./run.sh, ./run.sh -d)
 #   make test             host unit tests, then in-QEMU tests for both heaps
 #   make bench            boot headless and print the benchmark's figures
@@ -10,8 +11,9 @@
 #   make profile          sample where a command spends its time (cmd="bench")
 #   make clean
 #
-# Objects live in build/<mm>/, so switching mm never mixes objects of two
-# builds; Image/chalk.iso is relinked whenever the selected mm changes.
+# Objects live in build/<mm>/ (build/<mm>-debug/ for debug=1), so switching
+# never mixes objects of two builds; Image/chalk.iso is relinked whenever the
+# selected mm or debug changes.
 
 VERSION := 0.1.0
 MM_VALID := buddy firstfit
@@ -20,7 +22,16 @@ ifeq ($(filter $(mm),$(MM_VALID)),)
 $(error unknown mm '$(mm)': use mm=buddy or mm=firstfit)
 endif
 
+# debug=1: the same kernel with its invariant checks on (DEBUG_ASSERT in
+# lib/panic.h: run queue, process table and kernel heap, on every switch and
+# allocation), built apart in build/<mm>-debug/.
+debug ?= 0
+ifeq ($(filter $(debug),0 1),)
+$(error unknown debug '$(debug)': use debug=0 or debug=1)
+endif
+
 include toolchain/toolchain.mk
+KERNEL_CFLAGS += -DCHALK_DEBUG=$(debug)
 
 # Quiet by default ("CC file"); make V=1 shows the full commands.
 ifeq ($(V),1)
@@ -31,7 +42,7 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
-BUILD  := build/$(mm)
+BUILD  := build/$(mm)$(if $(filter 1,$(debug)),-debug)
 ISO    := Image/chalk.iso
 KERNEL := $(BUILD)/kernel.elf
 
@@ -43,9 +54,10 @@ OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/f
 # The userland image (libc, init, shell, apps): one ELF loaded as a module.
 include userland/userland.mk
 
-# Remember which mm the ISO was built from; the file changes only on a switch.
+# Remember which build the ISO came from; the file changes only on a switch.
 MM_STAMP := build/selected-mm
-$(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm)" ] || echo $(mm) > $(MM_STAMP))
+$(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm) debug=$(debug)" ] || \
+	echo "$(mm) debug=$(debug)" > $(MM_STAMP))
 
 .PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux bench-compare profile \
 	clean deps
@@ -110,7 +122,7 @@ $(BUILD)/chalk.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkis
 $(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
 	$(Q)cp $(BUILD)/chalk.iso $@
 	$(Q)cp $(KERNEL) Image/kernel.elf
-	@echo "Built $@ (mm=$(mm))"
+	@echo "Built $@ (mm=$(mm)$(if $(filter 1,$(debug)), debug=1))"
 
 iso: $(ISO)
 
@@ -127,16 +139,17 @@ $(BUILD)/panictest.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/
 	$(Q)toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff" \
 		$(USERLAND_ELF)
 
-test-images: $(BUILD)/chalk.iso $(BUILD)/selftest.iso $(BUILD)/panictest.iso
+# A debug=1 build is tested through its shell alone (tests/qemu/test_debug.py).
+test-images: $(BUILD)/chalk.iso $(if $(filter 0,$(debug)),$(BUILD)/selftest.iso $(BUILD)/panictest.iso)
 
 run: all
-	./run.sh mm=$(mm)
+	./run.sh mm=$(mm) debug=$(debug)
 
 debug: all
-	./run.sh -d mm=$(mm)
+	./run.sh -d mm=$(mm) debug=$(debug)
 
 bochs: all
-	./run.sh bochs mm=$(mm)
+	./run.sh bochs mm=$(mm) debug=$(debug)
 
 # --- the benchmark for Linux -------------------------------------------------
 
@@ -225,6 +238,8 @@ unit-tests: $(UNIT_TESTS)
 test: unit-tests $(BENCH_LINUX)/init
 	$(MAKE) --no-print-directory mm=buddy test-images
 	$(MAKE) --no-print-directory mm=firstfit test-images
+	$(MAKE) --no-print-directory mm=buddy debug=1 test-images
+	$(MAKE) --no-print-directory mm=firstfit debug=1 test-images
 	$(MAKE) --no-print-directory all
 	CHALK_FONT=$(FONT_PSF) $(TEST_PYTHON) tests/run.py --unit $(UNIT_TESTS) --mm $(MM_VALID)
 

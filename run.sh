@@ -6,13 +6,16 @@ cd "$(dirname "$0")"
 
 usage() {
 	cat <<'USAGE'
-Usage: ./run.sh [options] [mm=buddy|firstfit] [bochs]
+Usage: ./run.sh [options] [mm=buddy|firstfit] [debug=0|1] [bochs]
 
 Boots Image/chalk.iso in QEMU, building it first if needed. The serial console
 is this terminal; a QEMU window shows the screen when a display is available.
 Quit QEMU with Ctrl+A then X (or type 'shutdown' in Chalk).
 
   mm=buddy|firstfit   heap manager to build with (default: firstfit)
+  debug=0|1           debug=1 builds with the invariant checks on (the run
+                      queue, the process table and the kernel heap checked on
+                      every switch and allocation; docs/testing.md)
   --accel kvm|tcg|auto
                       CPU accelerator. auto (the default) uses KVM only when
                       /dev/kvm works and this machine is not itself a virtual
@@ -30,10 +33,11 @@ Quit QEMU with Ctrl+A then X (or type 'shutdown' in Chalk).
 USAGE
 }
 
-mm=firstfit accel=auto firmware=bios media=cdrom headless=0 memory=256M debug=0 emulator=qemu
+mm=firstfit checks=0 accel=auto firmware=bios media=cdrom headless=0 memory=256M gdb=0 emulator=qemu
 while [ $# -gt 0 ]; do
 	case "$1" in
 	mm=*) mm=${1#mm=} ;;
+	debug=*) checks=${1#debug=} ;;
 	--accel) accel=${2:?--accel needs kvm, tcg or auto}; shift ;;
 	--accel=*) accel=${1#--accel=} ;;
 	--uefi) firmware=uefi ;;
@@ -41,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--disk) media=disk ;;
 	--headless) headless=1 ;;
 	-m | --memory) memory=${2:?--memory needs a size}; shift ;;
-	-d | --debug) debug=1 ;;
+	-d | --debug) gdb=1 ;;
 	bochs) emulator=bochs ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -52,7 +56,7 @@ done
 case "$accel" in kvm | tcg | auto) ;; *) echo "run.sh: unknown accel '$accel': use kvm, tcg or auto" >&2; exit 2 ;; esac
 
 toolchain/check-deps.sh
-make --no-print-directory all mm="$mm"
+make --no-print-directory all mm="$mm" debug="$checks"
 
 iso=Image/chalk.iso
 has_display() { [ "$headless" = 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; }
@@ -94,7 +98,7 @@ if [ "$firmware" = uefi ]; then
 		-drive "if=pflash,format=raw,file=$vars")
 fi
 
-if [ "$debug" = 1 ]; then
+if [ "$gdb" = 1 ]; then
 	args+=(-s -S)
 	echo "QEMU is waiting for GDB on localhost:1234. In another terminal run:"
 	echo "  gdb Image/kernel.elf -ex 'target remote localhost:1234' -ex 'hbreak kmain' -ex 'continue'"

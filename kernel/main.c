@@ -120,6 +120,9 @@ void kmain(uint32_t magic, uint64_t info_phys)
     sched_init();
     tty_init();
     boot_log("userland", "%s", proc_init(&boot_info));
+    if (CHALK_DEBUG)
+        boot_log("debug", "invariant checks on: run queue and process table at every "
+                          "switch, kernel heap at every allocation");
     boot_log("ready", "uptime %lu ms; scheduler starting", uptime_ms());
     sched_start();
 }

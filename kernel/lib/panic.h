@@ -27,4 +27,21 @@ void panic_set_poweroff(bool poweroff);
             panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);                     \
     } while (0)
 
+/*
+ * Checks that walk whole structures (the run queue, the process table, the
+ * kernel heap) on every switch or allocation: too slow for every build, so
+ * make debug=1 turns them on (-DCHALK_DEBUG=1). A plain `if`, not #ifdef,
+ * so the checks are compiled, and kept correct, in every build and only
+ * optimised away when off.
+ */
+#ifndef CHALK_DEBUG
+#define CHALK_DEBUG 0
+#endif
+
+#define DEBUG_ASSERT(cond)                                                                         \
+    do {                                                                                           \
+        if (CHALK_DEBUG)                                                                           \
+            KASSERT(cond);                                                                         \
+    } while (0)
+
 #endif

@@ -179,6 +179,7 @@ void *kmalloc(size_t size)
 {
     bool irq = irq_save();
     void *p = heap_alloc(kernel_heap, size);
+    DEBUG_ASSERT(heap_check(kernel_heap));
     irq_restore(irq);
     return p;
 }
@@ -195,6 +196,8 @@ void kfree(void *ptr)
 {
     bool irq = irq_save();
     int err = heap_free(kernel_heap, ptr);
+    /* Only the kernel heap: a program may scribble over its own (uheap.c). */
+    DEBUG_ASSERT(heap_check(kernel_heap));
     irq_restore(irq);
     if (err)
         report_bad_free("kfree", ptr);

@@ -262,6 +262,25 @@ static void release_resources(struct proc *p)
     p->space = NULL;
 }
 
+bool proc_table_check(void)
+{
+    for (unsigned slot = 0; slot < PROC_MAX; slot++) {
+        const struct proc *p = &table[slot];
+        if (p->state == STATE_UNUSED)
+            continue;
+        bool queued = list_linked(&p->se.node), asleep = list_linked(&p->wait_node);
+        if (p->canary != PROC_CANARY || pid_slot(p->pid, PROC_MAX) != slot)
+            return false;
+        if ((p->state == STATE_RUNNING) != (p == proc_current()))
+            return false;
+        if (queued != (p->state == STATE_READY))
+            return false;
+        if (asleep != (p->state == STATE_SLEEPING) || asleep != (p->waiting_on != NULL))
+            return false;
+    }
+    return true;
+}
+
 /* Whether parent is inside waitpid for child (asleep, or woken and not yet run). */
 static bool waiting_for(const struct proc *parent, const struct proc *child)
 {

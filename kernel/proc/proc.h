@@ -163,6 +163,16 @@ int proc_waitpid(int pid, int *status, unsigned flags);
 /* Frees a dead process's kernel stack; it must not be running on it. */
 void proc_free_kernel_stack(struct proc *p);
 
+/*
+ * Checks every slot of the process table against the scheduler's rules
+ * (sched.c): an intact canary, the pid in its own slot, a READY process on
+ * the run queue and on no wait queue, a SLEEPING one on a wait queue and
+ * not on the run queue, any other on neither, and only the current process
+ * RUNNING. False at the first broken rule; debug builds assert it on every
+ * switch. Interrupts off.
+ */
+bool proc_table_check(void);
+
 /* Fills info with up to max processes: the count. */
 int proc_list(struct chalk_proc_info *info, int max);
 

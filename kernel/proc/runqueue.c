@@ -116,3 +116,24 @@ bool sched_should_preempt(const struct sched_entity *woken, const struct sched_e
 {
     return woken->priority < running->priority;
 }
+
+bool runqueue_check(const struct runqueue *rq)
+{
+    if (rq->active != 0 && rq->active != 1)
+        return false;
+    unsigned counted = 0;
+    for (int set = 0; set < 2; set++)
+        for (int p = 0; p < SCHED_PRIORITIES; p++) {
+            const struct list_node *head = &rq->queues[set][p];
+            for (const struct list_node *n = head->next; n != head; n = n->next) {
+                const struct sched_entity *se = list_entry(n, struct sched_entity, node);
+                /* Counting first also ends the walk of a list that loops. */
+                if (++counted > rq->ready || n->next->prev != n || n->prev->next != n)
+                    return false;
+                if (se->priority != p || se->set != set || se->slice_left <= 0 ||
+                    se->slice_left > sched_quantum(p))
+                    return false;
+            }
+        }
+    return counted == rq->ready;
+}

@@ -64,6 +64,14 @@ void runqueue_set_priority(struct runqueue *rq, struct sched_entity *se, int pri
  */
 bool sched_entity_tick(struct sched_entity *se);
 
+/*
+ * Walks both sets and checks what every operation above keeps true: each
+ * queued entity sits on the queue of its own priority and set, with a slice
+ * in (0, its quantum], the links agree both ways, and `ready` counts them
+ * all. False at the first broken rule (debug builds assert it, sched.c).
+ */
+bool runqueue_check(const struct runqueue *rq);
+
 /* True when a just-woken entity should take the CPU from the running one. */
 bool sched_should_preempt(const struct sched_entity *woken, const struct sched_entity *running);
 

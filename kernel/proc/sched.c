@@ -71,6 +71,9 @@ void sched_finish_switch(uint64_t previous)
         if (prev->state == STATE_DEAD)
             prev->state = STATE_UNUSED;
     }
+    /* Every switch, old and new processes alike, ends here: a consistent point. */
+    DEBUG_ASSERT(runqueue_check(&runqueue));
+    DEBUG_ASSERT(proc_table_check());
 }
 
 static void switch_to(struct proc *next)

@@ -440,6 +440,42 @@ static void test_set_priority_of_an_expired_entity_keeps_it_in_the_next_epoch(vo
 
 /* ---- preemption ---------------------------------------------------------------------- */
 
+/* runqueue_check, which debug kernels assert on every switch, sees each broken rule. */
+static void test_check_catches_each_broken_rule(void **state)
+{
+    (void)state;
+    struct cpu cpu;
+    cpu_init(&cpu);
+    assert_true(runqueue_check(&cpu.rq));
+    int a = cpu_new(&cpu, 1, true);
+    int b = cpu_new(&cpu, 3, true);
+    assert_true(runqueue_check(&cpu.rq));
+
+    cpu.rq.ready++; /* a count that disagrees with the queues */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.rq.ready--;
+
+    cpu.se[a].priority = 2; /* on the priority-1 queue, claiming priority 2 */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.se[a].priority = 1;
+
+    cpu.se[b].slice_left = 0; /* queued with no slice left */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.se[b].slice_left = sched_quantum(3) + 1; /* more than its quantum */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.se[b].slice_left = sched_quantum(3);
+
+    cpu.se[b].set = !cpu.se[b].set; /* claims the other set */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.se[b].set = !cpu.se[b].set;
+
+    struct list_node *next = cpu.se[a].node.next;
+    cpu.se[a].node.next = &cpu.se[a].node; /* a broken link: a loop */
+    assert_false(runqueue_check(&cpu.rq));
+    cpu.se[a].node.next = next;
+    assert_true(runqueue_check(&cpu.rq));
+}
+
 static void test_only_a_higher_priority_preempts(void **state)
 {
     struct sched_entity woken, running;
@@ -477,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_set_priority_clamps_the_slice),
         cmocka_unit_test(test_set_priority_of_an_unqueued_entity_leaves_it_unqueued),
         cmocka_unit_test(test_set_priority_of_an_expired_entity_keeps_it_in_the_next_epoch),
+        cmocka_unit_test(test_check_catches_each_broken_rule),
         cmocka_unit_test(test_only_a_higher_priority_preempts),
     };
 

@@ -212,6 +212,7 @@ static void random_run(uint64_t seed, int entities, long steps)
             }
         }
         assert_int_equal(cpu.rq.ready, model_ready(&m));
+        assert_true(runqueue_check(&cpu.rq)); /* what debug kernels assert on every switch */
         for (int k = 0; k < entities; k++) {
             assert_int_equal(cpu.se[k].priority, m.priority[k]);
             assert_int_equal(cpu.se[k].slice_left, m.slice[k]);
