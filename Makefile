@@ -127,20 +127,22 @@ $(ISO): $(BUILD)/chalk.iso $(MM_STAMP)
 iso: $(ISO)
 
 # Images for the in-QEMU tests: the same kernel with a test command line.
+# test_image NAME, COMMAND LINE, EXTRA MODULES makes $(BUILD)/NAME.iso.
+define test_image
+$(BUILD)/$(1).iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
+	$$(call say,ISO,$$@)
+	$(Q)toolchain/mkiso.sh $(BUILD)/iso-$(1) $$@ $(KERNEL) "$(2)" $(3) $(USERLAND_ELF)
+endef
+TEST_IMAGES := selftest panictest kstacktest
+
 # The self-test image also loads a module (any file: the kernel's symbol
 # table), so the frame test can check that modules are never handed out.
-$(BUILD)/selftest.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
-	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso-selftest $@ $(KERNEL) "selftest panic=poweroff" \
-		$(BUILD)/ksyms.bin $(USERLAND_ELF)
-
-$(BUILD)/panictest.iso: $(KERNEL) $(USERLAND_ELF) bootloader/grub.cfg toolchain/mkiso.sh
-	$(call say,ISO,$@)
-	$(Q)toolchain/mkiso.sh $(BUILD)/iso-panictest $@ $(KERNEL) "panictest panic=poweroff" \
-		$(USERLAND_ELF)
+$(eval $(call test_image,selftest,selftest panic=poweroff,$(BUILD)/ksyms.bin))
+$(eval $(call test_image,panictest,panictest panic=poweroff))
+$(eval $(call test_image,kstacktest,panictest=kstack panic=poweroff))
 
 # A debug=1 build is tested through its shell alone (tests/qemu/test_debug.py).
-test-images: $(BUILD)/chalk.iso $(if $(filter 0,$(debug)),$(BUILD)/selftest.iso $(BUILD)/panictest.iso)
+test-images: $(BUILD)/chalk.iso $(if $(filter 0,$(debug)),$(TEST_IMAGES:%=$(BUILD)/%.iso))
 
 run: all
 	./run.sh mm=$(mm) debug=$(debug)

@@ -206,10 +206,15 @@ boot_pd:        resb 4 * 4096
 boot32_stack:   resb 1024
 boot32_stack_top:
 
-section .bss
-alignb 16
+; kmain's stack, later the idle task's, page aligned above a guard page that
+; paging.c leaves unmapped: an overflow faults (proc/kstack.c) instead of
+; running into whatever .bss holds below.
+section .bss.boot_stack nobits alloc noexec write align=4096
+global boot_stack_guard
+global boot_stack
 global boot_stack_top
-boot_stack:     resb 16384          ; kmain's stack (later the idle task's)
+boot_stack_guard: resb 4096
+boot_stack:       resb 16384
 boot_stack_top:
 
 section .text

@@ -110,8 +110,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
     interrupts_enable();
     if (cmdline_has(boot_info.cmdline, "selftest"))
         selftest_run(&boot_info);
-    if (cmdline_has(boot_info.cmdline, "panictest"))
-        selftest_trigger_page_fault();
+    selftest_panic_test(boot_info.cmdline);
     interrupts_disable();
 
     usermode_init();

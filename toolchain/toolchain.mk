@@ -6,6 +6,9 @@
 # would overwrite it), no SSE/x87 registers (the kernel does not save them),
 # the kernel code model (code in the top 2 GiB), no PIE and no stack
 # protector (both need runtime support the kernel does not have).
+# No stack frame may be larger than half a page, nor variable (VLAs): a
+# kernel stack has one guard page below it, which a frame larger than the
+# guard could step over (proc/kstack.c).
 
 ifneq ($(shell command -v x86_64-elf-gcc 2>/dev/null),)
 CROSS := x86_64-elf-
@@ -25,6 +28,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-U_FORTIFY_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wframe-larger-than=2048 -Wvla \
 	-Ikernel -MMD -MP
 
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \

@@ -9,6 +9,10 @@
  *                                              slot, USER_STACK_STRIDE apart
  *   0xFFFF800000000000 - ...                 direct map: physical address p
  *                                            is visible at HHDM_BASE + p
+ *   0xFFFFFF0000000000 - ...                 kernel stacks, one slot per
+ *                                            process-table slot, each a
+ *                                            guard page then the stack
+ *                                            (proc/kstack.c)
  *   0xFFFFFFFF80000000 - ...                 the kernel image (-2 GiB), so
  *                                            it can use -mcmodel=kernel
  *
@@ -43,6 +47,8 @@
  * costs the same frames wherever its slot is.
  */
 #define USER_STACK_STRIDE (2ULL << 20)
+#define KSTACKS_BASE      0xFFFFFF0000000000ULL
+#define KSTACKS_SIZE      (10ULL << 20) /* PROC_MAX slots of 20 KiB (proc/kstack.h) */
 #define KERNEL_VMA        0xFFFFFFFF80000000ULL
 
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
@@ -65,5 +71,8 @@ extern char __kernel_phys_start[], __kernel_phys_end[];
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[], __ksyms_start[], __ksyms_end[];
 extern char __kernel_end[];
+
+/* From bootloader/boot.asm: kmain's stack (the idle task's), a guard page below it. */
+extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
 
 #endif

@@ -142,7 +142,7 @@ static void build_kernel_stack(struct proc *p, const struct spawn_request *req, 
 void proc_free_kernel_stack(struct proc *p)
 {
     if (p->kernel_stack)
-        mm_free_frames(virt_to_phys(p->kernel_stack), KERNEL_STACK_SIZE / PAGE_SIZE);
+        kstack_free(p->kernel_stack);
     p->kernel_stack = NULL;
 }
 
@@ -215,10 +215,9 @@ int proc_spawn(const struct spawn_request *req)
     fpu_state_init(&p->fpu);
 
     int err = -ENOMEM;
-    uint64_t kstack = mm_alloc_frames(KERNEL_STACK_SIZE / PAGE_SIZE);
-    if (!kstack)
+    p->kernel_stack = kstack_alloc(slot);
+    if (!p->kernel_stack)
         goto fail;
-    p->kernel_stack = phys_to_virt(kstack);
     p->user_stack = user_stack_base(slot);
     err = vm_map_zeroed(space, p->user_stack, USER_STACK_SIZE, VM_WRITE);
     if (err < 0)

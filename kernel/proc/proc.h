@@ -29,6 +29,7 @@
 #include "lib/list.h"
 #include "mm/uheap.h"
 #include "mm/vm.h"
+#include "proc/kstack.h"
 #include "proc/runqueue.h"
 #include "sync/semaphore.h"
 #include "uapi/chalk/syscalls.h"
@@ -36,11 +37,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PROC_MAX          512 /* table slots; a power of two (see pid.h) */
-#define INIT_PID          1
-#define KERNEL_STACK_SIZE (16 * 1024)
-#define USER_STACK_SIZE   (64 * 1024)
-#define PROC_CANARY       0xC4A1C0DE5AFE57ACULL
+#define PROC_MAX        512 /* table slots; a power of two (see pid.h) */
+#define INIT_PID        1
+#define USER_STACK_SIZE (64 * 1024)
+#define PROC_CANARY     0xC4A1C0DE5AFE57ACULL
 
 enum proc_state {
     STATE_UNUSED = -2, /* free slot */
@@ -77,7 +77,7 @@ struct proc {
 
     /* Machine state. */
     uint64_t saved_rsp;   /* kernel rsp while switched out (context.asm) */
-    void *kernel_stack;   /* KERNEL_STACK_SIZE bytes, NULL once freed */
+    void *kernel_stack;   /* its lowest address (kstack.h), NULL once freed */
     struct fpu_state fpu; /* user x87/SSE registers while switched out */
     struct vm_space *space;
     uint64_t user_stack; /* lowest address of the user stack */

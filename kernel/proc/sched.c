@@ -15,6 +15,7 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/string.h"
+#include "mm/memlayout.h"
 #include "sync/spinlock.h"
 
 static struct runqueue runqueue;
@@ -33,7 +34,9 @@ struct proc *sched_idle(void)
 void sched_init(void)
 {
     runqueue_init(&runqueue);
-    idle_task = (struct proc){.pid = 0, .state = STATE_RUNNING, .canary = PROC_CANARY};
+    /* The idle task is kmain going on, on the boot stack (boot.asm). */
+    idle_task = (struct proc){
+        .pid = 0, .state = STATE_RUNNING, .kernel_stack = boot_stack, .canary = PROC_CANARY};
     strlcpy(idle_task.name, "idle", sizeof(idle_task.name));
     list_node_init(&idle_task.wait_node);
     list_node_init(&idle_task.se.node);

@@ -18,6 +18,7 @@
 #include "lib/string.h"
 #include "mm/memlayout.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
 
 /* A test returns NULL on success or a short reason for the failure. */
 typedef const char *(*selftest_fn)(const struct boot_info *info);
@@ -135,6 +136,34 @@ static const char *test_paging(const struct boot_info *info)
     return NULL;
 }
 
+/* Kernel stacks sit above unmapped guard pages, the boot stack too (proc/kstack.c). */
+static const char *test_kernel_stacks(const struct boot_info *info)
+{
+    (void)info;
+    uint64_t nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
+    CHECK(paging_lookup((uint64_t)boot_stack) & PTE_WRITE);
+    CHECK(paging_lookup((uint64_t)boot_stack_guard) == 0);
+    CHECK(kstack_guard_hit(boot_stack, (uint64_t)boot_stack - 8));
+    CHECK(!kstack_guard_hit(boot_stack, (uint64_t)boot_stack));
+
+    struct frame_stats before, after;
+    mm_frame_stats(&before);
+    char *stack = kstack_alloc(PROC_MAX - 1);
+    CHECK(stack != NULL);
+    for (uint64_t offset = 0; offset < KERNEL_STACK_SIZE; offset += PAGE_SIZE) {
+        uint64_t entry = paging_lookup((uint64_t)stack + offset);
+        CHECK((entry & PTE_WRITE) && (entry & PTE_NX) == nx && !(entry & PTE_USER));
+    }
+    CHECK(paging_lookup((uint64_t)stack - 1) == 0);
+    CHECK(kstack_guard_hit(stack, (uint64_t)stack - 1));
+    stack[0] = stack[KERNEL_STACK_SIZE - 1] = 1;
+    kstack_free(stack);
+    CHECK(paging_lookup((uint64_t)stack) == 0);
+    mm_frame_stats(&after);
+    CHECK(after.free == before.free);
+    return NULL;
+}
+
 static volatile int breakpoints_seen;
 
 static void count_breakpoint(struct trap_frame *frame)
@@ -222,9 +251,10 @@ static const struct {
     const char *name;
     selftest_fn fn;
 } tests[] = {
-    {"frames", test_frames},     {"paging", test_paging},         {"heap", test_heap},
-    {"bad-free", test_bad_free}, {"exceptions", test_exceptions}, {"timer", test_timer},
-    {"format", test_format},     {"keyboard", test_keyboard},     {"console", test_console},
+    {"frames", test_frames},   {"paging", test_paging},     {"kstacks", test_kernel_stacks},
+    {"heap", test_heap},       {"bad-free", test_bad_free}, {"exceptions", test_exceptions},
+    {"timer", test_timer},     {"format", test_format},     {"keyboard", test_keyboard},
+    {"console", test_console},
 };
 
 void selftest_run(const struct boot_info *info)
@@ -253,4 +283,35 @@ void selftest_trigger_page_fault(void)
     kprintf("panictest: writing to unmapped address 0xdead000\n");
     *(volatile uint64_t *)0xdead000 = 1;
     __builtin_unreachable();
+}
+
+/*
+ * Never returns: the frame keeps a live local after the call, so this cannot
+ * become a loop, and noinline keeps GCC from merging levels into one frame.
+ */
+__attribute__((noinline)) static uint64_t exhaust_stack(uint64_t depth)
+{
+    volatile char frame[512];
+    frame[0] = (char)depth;
+    if (depth == 0) /* never: depth only grows, and the stack ends long before it wraps */
+        return 0;
+    return exhaust_stack(depth + 1) + (uint64_t)frame[0];
+}
+
+/* Runs on the kernel stack of the process that executed int3. */
+static void overflow_kernel_stack(struct trap_frame *frame)
+{
+    (void)frame;
+    kprintf("panictest: recursing on the kernel stack of %s[%d]\n", proc_current()->name,
+            proc_current()->pid);
+    exhaust_stack(1);
+}
+
+void selftest_panic_test(const char *cmdline)
+{
+    char kind[16];
+    if (cmdline_has(cmdline, "panictest"))
+        selftest_trigger_page_fault();
+    if (cmdline_get(cmdline, "panictest", kind, sizeof(kind)) && strcmp(kind, "kstack") == 0)
+        trap_set_handler(VEC_BREAKPOINT, overflow_kernel_stack);
 }

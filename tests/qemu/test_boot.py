@@ -12,8 +12,8 @@ import sys
 from machine import ROOT, PROMPT, Bochs, Machine, TestFailure
 
 DEFAULT_FONT = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz"  # the Makefile's FONT_PSF
-SELFTESTS = ["frames", "paging", "heap", "bad-free", "exceptions", "timer", "format", "keyboard",
-             "console"]
+SELFTESTS = ["frames", "paging", "kstacks", "heap", "bad-free", "exceptions", "timer", "format",
+             "keyboard", "console"]
 
 
 def image(mm, kind):
@@ -49,6 +49,22 @@ def test_kernel_fault_reports_and_halts(mm):
         check(re.search(r"rip 0xffffffff8[0-9a-f]{7}", report), "registers not dumped")
         check("selftest_trigger_page_fault+0x" in report, "backtrace lacks the faulting function")
         check("kmain+0x" in report, "backtrace does not reach kmain")
+        check(m.wait_exit() == 0, "panic=poweroff did not power off")
+
+
+def test_kernel_stack_overflow_panics_clearly(mm):
+    """A process's kernel stack that overflows hits its guard page: a double fault on
+    the IST stack names the process, instead of memory below being overwritten."""
+    with Machine(image(mm, "kstacktest"), f"kstacktest-{mm}") as m:
+        m.expect_exact(PROMPT)
+        m.child.send("fault breakpoint\r")
+        m.expect_exact("panictest: recursing on the kernel stack of fault[")
+        report = m.output_until("System halted.")
+        check(re.search(r"PANIC: kernel stack overflow in fault\[\d+\]: "
+                        r"(Double Fault \(#DF\)|Page Fault \(#PF\)) on its guard page at "
+                        r"0xffffff00[0-9a-f]{8}", report),
+              "no kernel stack overflow report naming the process")
+        check("exhaust_stack" in report, "backtrace lacks the recursing function")
         check(m.wait_exit() == 0, "panic=poweroff did not power off")
 
 

@@ -14,7 +14,7 @@
 static int64_t fault_main(uint64_t argc, char *argv[]);
 
 PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpose",
-        .usage = "fault null|kernel|divide|opcode|stack|gp|heap",
+        .usage = "fault null|kernel|divide|opcode|stack|gp|breakpoint|heap",
         .manual = "Does something no program may do, to show that the kernel ends the\n"
                   "process and nothing else:\n"
                   "  null    writes through a NULL pointer (page fault)\n"
@@ -23,6 +23,7 @@ PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpos
                   "  opcode  runs an undefined instruction, ud2 (invalid opcode)\n"
                   "  stack   recurses without end until the stack runs out (page fault)\n"
                   "  gp      runs hlt, which only the kernel may (general protection)\n"
+                  "  breakpoint  runs int3 with no debugger to catch it (breakpoint)\n"
                   "  heap    scribbles over freed blocks and its neighbours' headers, then\n"
                   "          keeps calling malloc and free: the heap may refuse (it is\n"
                   "          poisoned for everyone until reboot), the kernel must not die\n");
@@ -81,6 +82,11 @@ static void privileged_instruction(void)
     __asm__ volatile("hlt");
 }
 
+static void breakpoint(void)
+{
+    __asm__ volatile("int3");
+}
+
 /* Use after free and overflow: garbage where the manager keeps its links and headers. */
 static void heap_scribble(void)
 {
@@ -123,6 +129,7 @@ static const struct {
     {"opcode", "running ud2", invalid_opcode},
     {"stack", "recursing forever", stack_overflow},
     {"gp", "running hlt in user mode", privileged_instruction},
+    {"breakpoint", "running int3", breakpoint},
     {"heap", "corrupting the user heap", heap_scribble},
 };
 

@@ -2,11 +2,13 @@
  * With frame pointers, every function's prologue pushes the caller's rbp
  * and sets rbp to that slot, so [rbp] is the previous frame and [rbp + 8] the
  * return address. boot.asm starts the chain with rbp = 0. The walk stops on a
- * null, misaligned or non-kernel frame pointer, or one that does not move up
- * the stack, so a corrupted stack ends the backtrace instead of faulting.
+ * null, misaligned, non-kernel or unmapped frame pointer, or one that does
+ * not move up the stack, so a corrupted stack ends the backtrace instead of
+ * faulting.
  */
 #include "arch/x86_64/backtrace.h"
 
+#include "arch/x86_64/paging.h"
 #include "lib/kprintf.h"
 #include "lib/ksyms.h"
 #include "mm/memlayout.h"
@@ -23,9 +25,10 @@ static void print_frame(int depth, uint64_t addr)
         kprintf("  #%-2d %p ?\n", depth, (void *)addr);
 }
 
+/* rbp is 8-aligned, so the frame's two words share its page; a guard page is not mapped. */
 static int plausible_frame(uint64_t rbp, uint64_t previous)
 {
-    return rbp >= HHDM_BASE && (rbp & 7) == 0 && rbp > previous;
+    return rbp >= HHDM_BASE && (rbp & 7) == 0 && rbp > previous && paging_lookup(rbp);
 }
 
 void backtrace_print(uint64_t rip, uint64_t rbp)

@@ -8,16 +8,19 @@
  *     tables, and the TLB holds more of memory);
  *   - the kernel image at KERNEL_VMA, in 4 KiB pages so each part gets
  *     exactly its rights (W^X: text is never writable, data never
- *     executable);
+ *     executable), but for the boot stack's guard page, left unmapped;
+ *   - the kernel-stacks region (proc/kstack.c): its page tables now, its
+ *     pages as processes come and go;
  *   - nothing in the lower half, which belongs to user space.
  * Intermediate entries are permissive (present + writable, + user below
  * USER_TOP); the leaf entry alone decides the rights.
  *
  * User address spaces get a PML4 of their own whose upper half is a copy of
- * the kernel's: the kernel's PML4 entries (the direct map's and the image's)
- * all exist before the first copy is made and never change after, so every
- * space shares the same kernel tables below them. Page-table frames come from the frame allocator
- * and are reached through the direct map.
+ * the kernel's: the kernel's PML4 entries (the direct map's, the image's and
+ * the kernel stacks') all exist before the first copy is made and never
+ * change after, so every space shares the same kernel tables below them.
+ * Page-table frames come from the frame allocator and are reached through
+ * the direct map.
  */
 #include "arch/x86_64/paging.h"
 
@@ -106,7 +109,8 @@ uint64_t paging_query(uint64_t root, uint64_t virt)
 
 uint64_t paging_lookup(uint64_t virt)
 {
-    return paging_query(kernel_root, virt);
+    /* Before paging_init, boot.asm's tables are the kernel's (a panic's backtrace may ask). */
+    return paging_query(kernel_root ? kernel_root : read_cr3() & PTE_ADDRESS_MASK, virt);
 }
 
 uint64_t paging_kernel_root(void)
@@ -149,8 +153,12 @@ uint64_t paging_unmap(uint64_t root, uint64_t virt)
         return 0;
     path[0][index_at(virt, 0)] = 0;
     invlpg(virt);
-    /* Tables left empty go too, so unmapping gives back every frame mapping took. */
-    for (unsigned level = 0; level < 3 && table_empty(path[level]); level++) {
+    /*
+     * User tables left empty go too, so unmapping gives back every frame
+     * mapping took. Kernel-half tables stay: every address space shares
+     * them, and the next mapping there (a kernel stack) reuses them.
+     */
+    for (unsigned level = 0; virt < USER_TOP && level < 3 && table_empty(path[level]); level++) {
         mm_free_frames(virt_to_phys(path[level]), 1);
         path[level + 1][index_at(virt, level + 1)] = 0;
     }
@@ -231,6 +239,17 @@ void paging_init(const struct boot_info *info)
     map_kernel_range(__rodata_start, __rodata_end, nx);
     map_kernel_range(__data_start, __data_end, PTE_WRITE | nx);
     map_kernel_range(__ksyms_start, __kernel_end, nx);
+    /* The boot stack's guard (proc/kstack.c): a page of .bss nobody may touch. */
+    KASSERT((uint64_t)boot_stack_guard % PAGE_SIZE == 0 &&
+            boot_stack - boot_stack_guard == PAGE_SIZE);
+    boot_table_for((uint64_t)boot_stack_guard, 0)[index_at((uint64_t)boot_stack_guard, 0)] = 0;
+    /*
+     * The kernel stacks' page tables, made now for the whole region: they
+     * exist before any address space copies the kernel half, and a process
+     * costs the same frames (its stack's) whichever slot it gets.
+     */
+    for (uint64_t v = KSTACKS_BASE; v < KSTACKS_BASE + KSTACKS_SIZE; v += HUGE_PAGE_SIZE)
+        boot_table_for(v, 0);
 
     /* Global pages survive CR3 reloads: the kernel half is in every space. */
     write_cr4(read_cr4() | (1 << 7));

@@ -29,8 +29,9 @@
 void paging_init(const struct boot_info *info);
 
 /*
- * The entry that maps virt in the kernel's tables (a page-table entry, or a
- * page-directory entry with PTE_HUGE), or 0 when virt is not mapped.
+ * The entry that maps virt in the kernel's tables (boot.asm's before
+ * paging_init): a page-table entry, or a page-directory entry with
+ * PTE_HUGE, or 0 when virt is not mapped.
  */
 uint64_t paging_lookup(uint64_t virt);
 
@@ -62,8 +63,9 @@ void paging_free_root(uint64_t root);
 int paging_map(uint64_t root, uint64_t virt, uint64_t phys, uint64_t flags);
 
 /*
- * Removes the mapping of virt and frees page tables it leaves empty (below
- * the PML4); returns the old entry, or 0 if none.
+ * Removes the mapping of virt and, in the user half, frees page tables it
+ * leaves empty (below the PML4; the kernel half's tables are shared by every
+ * space and stay); returns the old entry, or 0 if none.
  */
 uint64_t paging_unmap(uint64_t root, uint64_t virt);
 

@@ -16,6 +16,7 @@
 #include "lib/kprintf.h"
 #include "uapi/chalk/ansi.h"
 #include "lib/panic.h"
+#include "proc/kstack.h"
 #include "proc/sched.h"
 
 #include <stddef.h>
@@ -139,12 +140,31 @@ void trap_dump_frame(const struct trap_frame *f)
     kprintf("  cs %#lx  ss %#lx  cr3 %p\n", f->cs, f->ss, (void *)read_cr3());
 }
 
+/*
+ * Whether a kernel-mode fault is the running process's kernel stack
+ * overflowing into its guard page (proc/kstack.c). The overflow arrives as
+ * a double fault when the page fault's frame could not be pushed either
+ * (the usual case, since the stack pointer is in the guard), and as a page
+ * fault otherwise. CR2 holds the address of the page fault in both cases.
+ */
+static bool kernel_stack_overflow(const struct trap_frame *f)
+{
+    return (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) &&
+           kstack_guard_hit(proc_current()->kernel_stack, read_cr2());
+}
+
 /* An exception nobody handles: in the kernel, a bug. Never returns. */
 static void unhandled_exception(struct trap_frame *f)
 {
     panic_begin();
-    kprintf(ANSI_BOLD_RED "PANIC: %s in %s mode, error code %#lx" ANSI_RESET "\n",
-            exception_names[f->vector], trap_from_user(f) ? "user" : "kernel", f->error_code);
+    if (kernel_stack_overflow(f))
+        kprintf(ANSI_BOLD_RED "PANIC: kernel stack overflow in %s[%d]: %s on its guard page"
+                              " at %p" ANSI_RESET "\n",
+                proc_current()->name, proc_current()->pid, exception_names[f->vector],
+                (void *)read_cr2());
+    else
+        kprintf(ANSI_BOLD_RED "PANIC: %s in %s mode, error code %#lx" ANSI_RESET "\n",
+                exception_names[f->vector], trap_from_user(f) ? "user" : "kernel", f->error_code);
     if (f->vector == VEC_PAGE_FAULT) {
         kprintf("  cr2 %p (faulting address)\n", (void *)read_cr2());
         print_page_fault_cause(f->error_code);
