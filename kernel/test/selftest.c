@@ -116,7 +116,33 @@ static const char *test_bad_free(const struct boot_info *info)
 
 static int writable_data = 1;
 
-/* The rights of each part of the kernel, and the lower half left empty. */
+/* The entry mapping the direct-map alias of a kernel-image address. */
+static uint64_t alias_entry(const void *image_address)
+{
+    return paging_lookup((uint64_t)phys_to_virt(virt_to_phys(image_address)));
+}
+
+struct wx_count {
+    uint64_t nx;       /* PTE_NX when the CPU has it, else 0 */
+    unsigned pages;    /* leaves seen */
+    unsigned wx, user; /* leaves both writable and executable; user-accessible */
+};
+
+static void count_wx(uint64_t virt, uint64_t entry, void *ctx)
+{
+    (void)virt;
+    struct wx_count *count = ctx;
+    count->pages++;
+    if ((entry & PTE_WRITE) && !(entry & count->nx))
+        count->wx++;
+    if (entry & PTE_USER)
+        count->user++;
+}
+
+/*
+ * The rights of each part of the kernel under both its addresses (image and
+ * direct map), W^X over the whole kernel half, and the lower half empty.
+ */
 static const char *test_paging(const struct boot_info *info)
 {
     (void)info;
@@ -124,13 +150,27 @@ static const char *test_paging(const struct boot_info *info)
     uint64_t text = paging_lookup((uint64_t)selftest_run);
     uint64_t rodata = paging_lookup((uint64_t)__rodata_start);
     uint64_t data = paging_lookup((uint64_t)&writable_data);
+    uint64_t ksyms = paging_lookup((uint64_t)__ksyms_start);
     void *block = kmalloc(16);
     uint64_t heap = paging_lookup((uint64_t)block);
     kfree(block);
     CHECK(text && !(text & PTE_WRITE) && !(text & PTE_NX) && !(text & PTE_USER));
     CHECK(rodata && !(rodata & PTE_WRITE) && (rodata & PTE_NX) == nx);
     CHECK(data && (data & PTE_WRITE) && (data & PTE_NX) == nx);
+    CHECK(ksyms && !(ksyms & PTE_WRITE) && (ksyms & PTE_NX) == nx);
     CHECK(heap && (heap & PTE_WRITE) && (heap & PTE_NX) == nx);
+
+    uint64_t text_alias = alias_entry(selftest_run), rodata_alias = alias_entry(__rodata_start);
+    uint64_t data_alias = alias_entry(&writable_data);
+    CHECK(text_alias && !(text_alias & PTE_WRITE) && (text_alias & PTE_NX) == nx);
+    CHECK(rodata_alias && !(rodata_alias & PTE_WRITE) && (rodata_alias & PTE_NX) == nx);
+    CHECK(data_alias && (data_alias & PTE_WRITE) && (data_alias & PTE_NX) == nx);
+
+    struct wx_count count = {.nx = nx};
+    paging_walk_kernel(count_wx, &count);
+    CHECK(count.pages > 0 && count.user == 0);
+    CHECK(!nx || count.wx == 0);
+
     CHECK(paging_lookup(0) == 0);                             /* NULL faults */
     CHECK(paging_lookup((uint64_t)__kernel_phys_start) == 0); /* boot identity map gone */
     return NULL;

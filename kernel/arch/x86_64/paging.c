@@ -5,7 +5,9 @@
  * build the tables the kernel keeps:
  *   - the direct map, HHDM_BASE + p for every RAM and ACPI region of the
  *     memory map, in 2 MiB pages (regions are rounded out to 2 MiB: fewer
- *     tables, and the TLB holds more of memory);
+ *     tables, and the TLB holds more of memory), never executable; the
+ *     blocks that hold the kernel image in 4 KiB pages, so the image's
+ *     code and read-only data are read-only here as well;
  *   - the kernel image at KERNEL_VMA, in 4 KiB pages so each part gets
  *     exactly its rights (W^X: text is never writable, data never
  *     executable), but for the boot stack's guard page, left unmapped;
@@ -199,6 +201,33 @@ void paging_free_root(uint64_t root)
     mm_free_frames(root, 1);
 }
 
+/* Calls fn for each page mapped under table, a table at level mapping from base on. */
+static void walk(const uint64_t *table, unsigned level, uint64_t base, paging_visit_fn fn,
+                 void *ctx)
+{
+    for (unsigned i = 0; i < ENTRIES; i++) {
+        uint64_t entry = table[i];
+        uint64_t virt = base + ((uint64_t)i << (12 + 9 * level));
+        if (!(entry & PTE_PRESENT))
+            continue;
+        if (level == 0 || (entry & PTE_HUGE))
+            fn(virt, entry, ctx);
+        else
+            walk(table_at(entry), level - 1, virt, fn, ctx);
+    }
+}
+
+void paging_walk_kernel(paging_visit_fn fn, void *ctx)
+{
+    const uint64_t *pml4 = phys_to_virt(kernel_root);
+    for (unsigned i = ENTRIES / 2; i < ENTRIES; i++) {
+        /* Upper-half addresses are sign-extended from bit 47. */
+        uint64_t base = 0xFFFF000000000000ULL | ((uint64_t)i << 39);
+        if (pml4[i] & PTE_PRESENT)
+            walk(table_at(pml4[i]), 2, base, fn, ctx);
+    }
+}
+
 void paging_map_direct(uint64_t phys, uint64_t size)
 {
     uint64_t start = ALIGN_DOWN(phys, HUGE_PAGE_SIZE);
@@ -207,11 +236,38 @@ void paging_map_direct(uint64_t phys, uint64_t size)
         map_huge(HHDM_BASE + p, p, PTE_WRITE | PTE_GLOBAL | nx);
 }
 
-/* Maps kernel image virtual range [start, end) with flags. */
+/* Boot-time 4 KiB mapping: sets the page-table entry of virt. */
+static void set_boot_entry(uint64_t virt, uint64_t entry)
+{
+    boot_table_for(virt, 0)[index_at(virt, 0)] = entry;
+}
+
+/*
+ * The direct map of [start, end) in 4 KiB pages, writable, for the 2 MiB
+ * blocks that hold the kernel image: map_kernel_range then takes the right
+ * to write away where the image is read-only. (paging_map_direct leaves
+ * these blocks alone: their entries are present.)
+ */
+static void map_direct_small(uint64_t start, uint64_t end)
+{
+    for (uint64_t p = start; p < end; p += PAGE_SIZE)
+        set_boot_entry(HHDM_BASE + p, p | PTE_WRITE | PTE_GLOBAL | nx | PTE_PRESENT);
+}
+
+/*
+ * Maps kernel image virtual range [start, end) with flags, and its alias in
+ * the direct map with the same right to write and never to execute: code
+ * and read-only data are read-only under both of their addresses, so no
+ * stray write through phys_to_virt can change them either.
+ */
 static void map_kernel_range(const char *start, const char *end, uint64_t flags)
 {
-    for (uint64_t v = ALIGN_DOWN((uint64_t)start, PAGE_SIZE); v < (uint64_t)end; v += PAGE_SIZE)
-        boot_table_for(v, 0)[index_at(v, 0)] = (v - KERNEL_VMA) | flags | PTE_GLOBAL | PTE_PRESENT;
+    for (uint64_t v = ALIGN_DOWN((uint64_t)start, PAGE_SIZE); v < (uint64_t)end; v += PAGE_SIZE) {
+        uint64_t phys = v - KERNEL_VMA;
+        set_boot_entry(v, phys | flags | PTE_GLOBAL | PTE_PRESENT);
+        set_boot_entry(HHDM_BASE + phys,
+                       phys | (flags & PTE_WRITE) | nx | PTE_GLOBAL | PTE_PRESENT);
+    }
 }
 
 static bool direct_mapped_type(uint32_t type)
@@ -229,6 +285,8 @@ void paging_init(const struct boot_info *info)
         panic("paging: out of memory for the kernel page table");
     kernel_root = root;
 
+    map_direct_small(ALIGN_DOWN((uint64_t)__kernel_phys_start, HUGE_PAGE_SIZE),
+                     ALIGN_UP((uint64_t)__kernel_phys_end, HUGE_PAGE_SIZE));
     /* The first MiB holds firmware tables (EBDA, possibly the RSDP). */
     paging_map_direct(0, 1 << 20);
     for (unsigned i = 0; i < info->memory_count; i++)
@@ -242,7 +300,7 @@ void paging_init(const struct boot_info *info)
     /* The boot stack's guard (proc/kstack.c): a page of .bss nobody may touch. */
     KASSERT((uint64_t)boot_stack_guard % PAGE_SIZE == 0 &&
             boot_stack - boot_stack_guard == PAGE_SIZE);
-    boot_table_for((uint64_t)boot_stack_guard, 0)[index_at((uint64_t)boot_stack_guard, 0)] = 0;
+    set_boot_entry((uint64_t)boot_stack_guard, 0);
     /*
      * The kernel stacks' page tables, made now for the whole region: they
      * exist before any address space copies the kernel half, and a process

@@ -22,9 +22,10 @@
 
 /*
  * Builds the kernel's final page tables and switches to them: the direct
- * map of every memory-map region, and the kernel image mapped with the
- * rights of each part (text read+execute, rodata read-only, data read-write,
- * never both writable and executable). The boot identity map is gone after.
+ * map of every memory-map region (never executable), and the kernel image
+ * mapped with the rights of each part (text read+execute, rodata read-only,
+ * data read-write, never both writable and executable), under its own
+ * address and its direct-map alias. The boot identity map is gone after.
  */
 void paging_init(const struct boot_info *info);
 
@@ -34,6 +35,15 @@ void paging_init(const struct boot_info *info);
  * PTE_HUGE, or 0 when virt is not mapped.
  */
 uint64_t paging_lookup(uint64_t virt);
+
+typedef void (*paging_visit_fn)(uint64_t virt, uint64_t entry, void *ctx);
+
+/*
+ * Calls fn(virt, entry, ctx) for every page mapped in the kernel half of the
+ * kernel's tables: entry is a page-table entry, or a page-directory entry
+ * with PTE_HUGE for a 2 MiB page. For checks (the self-tests' W^X).
+ */
+void paging_walk_kernel(paging_visit_fn fn, void *ctx);
 
 /* Maps [phys, phys + size) into the direct map (2 MiB pages). */
 void paging_map_direct(uint64_t phys, uint64_t size);
