@@ -53,6 +53,7 @@ static bool user_page_range(uint64_t virt, uint64_t size)
 int vm_map_zeroed(struct vm_space *space, uint64_t virt, uint64_t size, unsigned rights)
 {
     KASSERT(user_page_range(virt, size));
+    KASSERT(!((rights & VM_WRITE) && (rights & VM_EXEC))); /* W^X for user pages too */
     uint64_t flags =
         PTE_USER | (rights & VM_WRITE ? PTE_WRITE : 0) | (rights & VM_EXEC ? PTE_EXECUTE_OK : 0);
     for (uint64_t offset = 0; offset < size; offset += PAGE_SIZE) {

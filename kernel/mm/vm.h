@@ -34,7 +34,9 @@ void vm_space_put(struct vm_space *space);
 
 /*
  * Maps [virt, virt + size) (page-aligned, user half) to fresh zeroed frames
- * with rights. Returns 0, or -ENOMEM after undoing what it mapped.
+ * with rights, never both VM_WRITE and VM_EXEC (W^X: stacks and the heap
+ * are writable and not executable, code the other way round). Returns 0,
+ * or -ENOMEM after undoing what it mapped.
  */
 int vm_map_zeroed(struct vm_space *space, uint64_t virt, uint64_t size, unsigned rights);
 

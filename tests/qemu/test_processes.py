@@ -109,13 +109,21 @@ def test_ctrl_c_stops_the_foreground_job(mm):
               f"the shell misbehaved after Ctrl+C at its prompt: {out!r}")
 
 
+# What `fault KIND` must be killed for: the access, the address and the reason.
 FAULTS = {
-    "null": r"page fault writing 0x0 at rip 0x[0-9a-f]+",
-    "kernel": r"page fault writing 0xffffffff8[0-9a-f]+ at rip",
+    "null": r"page fault writing 0x0 \(NULL pointer\) at rip 0x[0-9a-f]+",
+    "kernel": r"page fault writing 0xffffffff8[0-9a-f]+ \(kernel memory\) at rip",
+    "read-kernel": r"page fault reading 0xffffffff8[0-9a-f]+ \(kernel memory\) at rip",
+    "jump-kernel": r"page fault executing 0xffffffff8[0-9a-f]+ \(kernel memory\) "
+                   r"at rip 0xffffffff8",
+    "write-code": r"page fault writing 0x4[0-9a-f]+ \(write to read-only page\) at rip",
+    "exec-stack": r"page fault executing 0x7ffe[0-9a-f]+ \(non-executable page\) at rip 0x7ffe",
+    "exec-heap": r"page fault executing 0x1[0-9a-f]{8} \(non-executable page\) at rip 0x1",
     "divide": r"divide error at rip",
     "opcode": r"invalid opcode at rip",
     "gp": r"general protection fault at rip",
-    "stack": r"page fault writing 0x[0-9a-f]+ at rip",
+    "breakpoint": r"Breakpoint \(#BP\) at rip",
+    "stack": r"page fault writing 0x7ffe[0-9a-f]+ \(stack overflow\) at rip",
 }
 
 

@@ -14,19 +14,28 @@
 static int64_t fault_main(uint64_t argc, char *argv[]);
 
 PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpose",
-        .usage = "fault null|kernel|divide|opcode|stack|gp|breakpoint|heap",
+        .usage = "fault KIND (man fault lists the kinds)",
         .manual = "Does something no program may do, to show that the kernel ends the\n"
                   "process and nothing else:\n"
-                  "  null    writes through a NULL pointer (page fault)\n"
-                  "  kernel  writes to a kernel address (page fault: a protection violation)\n"
-                  "  divide  divides by zero (divide error)\n"
-                  "  opcode  runs an undefined instruction, ud2 (invalid opcode)\n"
-                  "  stack   recurses without end until the stack runs out (page fault)\n"
-                  "  gp      runs hlt, which only the kernel may (general protection)\n"
-                  "  breakpoint  runs int3 with no debugger to catch it (breakpoint)\n"
-                  "  heap    scribbles over freed blocks and its neighbours' headers, then\n"
-                  "          keeps calling malloc and free: the heap may refuse (it is\n"
-                  "          poisoned for everyone until reboot), the kernel must not die\n");
+                  "  null         writes through a NULL pointer (page fault)\n"
+                  "  kernel       writes to a kernel address (page fault: kernel memory)\n"
+                  "  read-kernel  reads a kernel address (page fault: kernel memory)\n"
+                  "  jump-kernel  calls a kernel address (page fault: kernel memory)\n"
+                  "  write-code   writes over its own code (page fault: read-only page)\n"
+                  "  exec-stack   runs an instruction it put on its stack (page fault:\n"
+                  "               non-executable page)\n"
+                  "  exec-heap    runs an instruction it put in a malloc'd block (page\n"
+                  "               fault: non-executable page)\n"
+                  "  divide       divides by zero (divide error)\n"
+                  "  opcode       runs an undefined instruction, ud2 (invalid opcode)\n"
+                  "  stack        recurses without end until the stack runs into the\n"
+                  "               guard below it (page fault: stack overflow)\n"
+                  "  gp           runs hlt, which only the kernel may (general protection)\n"
+                  "  breakpoint   runs int3 with no debugger to catch it (breakpoint)\n"
+                  "  heap         scribbles over freed blocks and its neighbours' headers,\n"
+                  "               then keeps calling malloc and free: the heap may refuse\n"
+                  "               (it is poisoned for everyone until reboot), the kernel\n"
+                  "               must not die\n");
 
 /*
  * The compiler may assume a program never writes through NULL and replace
@@ -47,6 +56,52 @@ static void null_write(void)
 static void kernel_write(void)
 {
     write_to(KERNEL_ADDRESS);
+}
+
+static void kernel_read(void)
+{
+    volatile uint64_t hidden = KERNEL_ADDRESS;
+    volatile int value = *(volatile int *)(uintptr_t)hidden;
+    (void)value;
+}
+
+/* Calls address as a function: the fetch of its first instruction is what faults. */
+static void call_at(uint64_t address)
+{
+    volatile uint64_t hidden = address;
+    ((void (*)(void))(uintptr_t)hidden)();
+}
+
+static void kernel_jump(void)
+{
+    call_at(KERNEL_ADDRESS);
+}
+
+static void code_write(void)
+{
+    write_to((uint64_t)(uintptr_t)code_write);
+}
+
+/* Puts a ret (0xC3) at where and runs it: the page is data, so no-execute. */
+static void run_data(uint8_t *where)
+{
+    where[0] = 0xC3;
+    call_at((uint64_t)(uintptr_t)where);
+}
+
+static void stack_execute(void)
+{
+    uint8_t code[16];
+    run_data(code);
+}
+
+static void heap_execute(void)
+{
+    uint8_t *block = malloc(16);
+    if (block)
+        run_data(block);
+    else
+        printf("fault: malloc failed, nothing to run\n");
 }
 
 /* Both operands unknown to the compiler, or it computes 1 / x without dividing. */
@@ -125,6 +180,11 @@ static const struct {
 } faults[] = {
     {"null", "writing through a NULL pointer", null_write},
     {"kernel", "writing to a kernel address", kernel_write},
+    {"read-kernel", "reading a kernel address", kernel_read},
+    {"jump-kernel", "calling a kernel address", kernel_jump},
+    {"write-code", "writing over its own code", code_write},
+    {"exec-stack", "running code on its stack", stack_execute},
+    {"exec-heap", "running code in the heap", heap_execute},
     {"divide", "dividing by zero", divide_by_zero},
     {"opcode", "running ud2", invalid_opcode},
     {"stack", "recursing forever", stack_overflow},

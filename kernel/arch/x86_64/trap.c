@@ -119,14 +119,14 @@ void trap_set_handler(unsigned vector, trap_handler_t handler)
         handlers[vector] = handler;
 }
 
-/* Decodes a page-fault error code (Intel SDM 3A, 4.7). */
+/* Decodes a page-fault error code. */
 static void print_page_fault_cause(uint64_t error)
 {
     kprintf("  cause: %s %s in %s mode%s%s\n",
-            error & 1 ? "protection violation on" : "non-present page on",
-            error & 16 ? "instruction fetch" : (error & 2 ? "write" : "read"),
-            error & 4 ? "user" : "kernel", error & 8 ? ", reserved bit set" : "",
-            error & 32 ? ", protection key" : "");
+            error & PF_PRESENT ? "protection violation on" : "non-present page on",
+            error & PF_FETCH ? "instruction fetch" : (error & PF_WRITE ? "write" : "read"),
+            error & PF_USER ? "user" : "kernel", error & PF_RESERVED ? ", reserved bit set" : "",
+            error & PF_PKEY ? ", protection key" : "");
 }
 
 void trap_dump_frame(const struct trap_frame *f)

@@ -23,6 +23,14 @@
 #define VEC_SYSCALL        0x80
 #define NUM_VECTORS        256
 
+/* A page fault's error code (Intel SDM 3A, 4.7): what the access was and why it failed. */
+#define PF_PRESENT  (1u << 0) /* the page was present: a protection violation */
+#define PF_WRITE    (1u << 1) /* a write (else a read) */
+#define PF_USER     (1u << 2) /* in user mode */
+#define PF_RESERVED (1u << 3) /* a reserved bit was set in a paging entry */
+#define PF_FETCH    (1u << 4) /* an instruction fetch (with NX or SMEP on) */
+#define PF_PKEY     (1u << 5) /* a protection key forbade it */
+
 /* Saved by trap_entry.asm; the CPU pushed the last five fields. */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
