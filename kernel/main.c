@@ -7,6 +7,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/pic.h"
+#include "arch/x86_64/smap.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/usermode.h"
 #include "boot/bootinfo.h"
@@ -85,6 +86,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 
     mm_init(&boot_info);
     log_memory();
+    boot_log("protect", "%s", smap_init());
 
     if (screen_init(&boot_info.framebuffer)) {
         console_attach_screen();

@@ -4,7 +4,9 @@
  * cannot be dereferenced by accident; these helpers check that the whole
  * range is user memory, mapped with the rights needed, in the active address
  * space, before copying. Interrupts must be off (see vm.h): nothing can unmap
- * the range between the check and the copy.
+ * the range between the check and the copy. The copy itself runs in a
+ * user-access window (arch/x86_64/smap.h): with SMAP on, a kernel access to
+ * user memory anywhere else faults.
  */
 #ifndef CHALK_MM_UACCESS_H
 #define CHALK_MM_UACCESS_H

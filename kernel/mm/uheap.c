@@ -1,5 +1,6 @@
 #include "mm/uheap.h"
 
+#include "arch/x86_64/smap.h"
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/string.h"
@@ -24,7 +25,9 @@ int uheap_init(struct vm_space *space, uint64_t base, uint64_t size)
     }
     struct vm_space *previous = vm_active();
     vm_activate(space);
+    user_access_begin();
     user_heap = heap_init_split(phys_to_virt(meta), meta_size, (void *)base, size);
+    user_access_end();
     vm_activate(previous);
     if (!user_heap) {
         vm_unmap_free(space, base, size);
@@ -61,10 +64,12 @@ int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size)
         return -EINVAL;
     if (reserve_slot(owner) < 0)
         return -ENOMEM;
+    user_access_begin();
     void *block = heap_alloc(user_heap, size);
+    uint64_t usable = block ? heap_block_size(user_heap, block) : 0; /* just handed out: intact */
+    user_access_end();
     if (!block)
         return -ENOMEM;
-    uint64_t usable = heap_block_size(user_heap, block); /* just handed out: intact */
     owner->blocks[owner->count++] = (struct uheap_block){(uint64_t)block, usable};
     owner->bytes += usable;
     return (int64_t)block;
@@ -89,7 +94,10 @@ static int release_block(struct uheap_owner *owner, size_t index)
     struct uheap_block block = owner->blocks[index];
     owner->bytes -= block.size;
     owner->blocks[index] = owner->blocks[--owner->count];
-    return heap_free(user_heap, (void *)block.addr);
+    user_access_begin();
+    int err = heap_free(user_heap, (void *)block.addr);
+    user_access_end();
+    return err;
 }
 
 int uheap_free(struct uheap_owner *owner, uint64_t addr)
@@ -116,8 +124,12 @@ void uheap_release_all(struct uheap_owner *owner)
 
 void uheap_stats(struct heap_stats *stats)
 {
-    if (user_heap)
-        heap_stats(user_heap, stats);
-    else
+    if (!user_heap) {
         memset(stats, 0, sizeof(*stats));
+        return;
+    }
+    KASSERT(vm_active() == heap_space);
+    user_access_begin(); /* first-fit walks its free list, which is in the area */
+    heap_stats(user_heap, stats);
+    user_access_end();
 }

@@ -18,6 +18,11 @@
  * recorded here when it is handed out. A corrupted heap is "poisoned"
  * (heap.h): later calls fail with an error, never with a kernel crash.
  *
+ * The manager reads and writes those links in the area directly, so each
+ * call into it runs in a user-access window (arch/x86_64/smap.h): with
+ * SMAP on, this file and uaccess.c are the only places the kernel touches
+ * user memory.
+ *
  * Locking: interrupts off, and the user heap's address space active.
  */
 #ifndef CHALK_MM_UHEAP_H

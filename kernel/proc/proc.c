@@ -26,6 +26,7 @@
 #include "lib/string.h"
 #include "mm/memlayout.h"
 #include "mm/mm.h"
+#include "mm/uaccess.h"
 #include "proc/elf.h"
 #include "proc/pid.h"
 #include "proc/sched.h"
@@ -85,8 +86,9 @@ static uint64_t user_stack_base(unsigned slot)
 
 /*
  * Copies argv onto the new process's user stack (its space is the active
- * one) and returns the stack pointer it starts with; *uargv gets the user
- * address of the argv array. The layout, from the top down: the strings,
+ * one) with copy_to_user, like any write to user memory, and returns the
+ * stack pointer it starts with; *uargv gets the user address of the argv
+ * array. The layout, from the top down: the strings,
  * the NULL-terminated pointer array (16-byte aligned), a zero return
  * address, so rsp + 8 is 16-byte aligned at entry as the ABI requires.
  */
@@ -105,15 +107,18 @@ static int build_user_stack(struct proc *p, const struct spawn_request *req, uin
     for (int i = req->argc - 1; i >= 0; i--) {
         size_t len = strlen(req->argv[i]) + 1;
         sp -= len;
-        memcpy((void *)sp, req->argv[i], len);
+        int err = copy_to_user(sp, req->argv[i], len);
+        if (err < 0)
+            return err;
         pointers[i] = sp;
     }
     pointers[req->argc] = 0;
     sp = ALIGN_DOWN(sp - (uint64_t)(req->argc + 1) * sizeof(uint64_t), 16);
-    memcpy((void *)sp, pointers, (uint64_t)(req->argc + 1) * sizeof(uint64_t));
+    int err = copy_to_user(sp, pointers, (uint64_t)(req->argc + 1) * sizeof(uint64_t));
+    if (err < 0)
+        return err;
     *uargv = sp;
-    sp -= sizeof(uint64_t);
-    *(uint64_t *)sp = 0;
+    sp -= sizeof(uint64_t); /* the return address: 0 already, the stack came zeroed */
     *rsp = sp;
     return 0;
 }

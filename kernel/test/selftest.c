@@ -7,6 +7,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/smap.h"
 #include "arch/x86_64/trap.h"
 #include "drivers/acpi.h"
 #include "drivers/console.h"
@@ -18,6 +19,7 @@
 #include "lib/string.h"
 #include "mm/memlayout.h"
 #include "mm/mm.h"
+#include "mm/vm.h"
 #include "proc/proc.h"
 
 /* A test returns NULL on success or a short reason for the failure. */
@@ -204,6 +206,131 @@ static const char *test_kernel_stacks(const struct boot_info *info)
     return NULL;
 }
 
+/*
+ * Probes of SMEP and SMAP: the kernel touches a user page on purpose and
+ * must fault. The page-fault handler below stands in for the test while it
+ * runs: it records the fault and resumes at probe_resume, which the probe
+ * sets to the instruction after its access.
+ */
+#define PROBE_PAGE   0x7000ULL /* a user address; nothing is mapped there at boot */
+#define PROBE_BYTE   0x5A
+#define NO_FAULT     (~0ULL)
+#define JMP_RAX_BYTE 0xFF, 0xE0 /* jmp *%rax: back to the probe if SMEP lets it run */
+
+static uint64_t probe_resume;
+static volatile uint64_t probe_error, probe_address;
+
+static void probe_fault(struct trap_frame *frame)
+{
+    probe_error = frame->error_code;
+    probe_address = read_cr2();
+    frame->rip = probe_resume;
+}
+
+/* Reads the byte at user address addr (in a window when open): the byte, or 0 after a fault. */
+static uint8_t probe_read(uint64_t addr, bool open)
+{
+    uint8_t value = 0;
+    if (open)
+        user_access_begin();
+    __asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+                     "movq %%rax, %[resume]\n\t"
+                     "movb (%[addr]), %[value]\n"
+                     "1:"
+                     : [resume] "=m"(probe_resume), [value] "+r"(value)
+                     : [addr] "r"(addr)
+                     : "rax", "memory");
+    if (open)
+        user_access_end();
+    return value;
+}
+
+/* Jumps to user address addr, whose code jumps straight back unless SMEP stops it. */
+static void probe_execute(uint64_t addr)
+{
+    __asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+                     "movq %%rax, %[resume]\n\t"
+                     "jmp *%[addr]\n"
+                     "1:"
+                     : [resume] "=m"(probe_resume)
+                     : [addr] "r"(addr)
+                     : "rax", "memory");
+}
+
+/*
+ * Runs probe(space) with one user page mapped at PROBE_PAGE (rights,
+ * contents bytes), its space active and page faults routed to probe_fault.
+ */
+static const char *with_user_page(unsigned rights, const uint8_t *bytes, size_t n,
+                                  const char *(*probe)(void))
+{
+    struct vm_space *space = vm_space_create();
+    if (!space)
+        return "no memory for an address space";
+    vm_space_get(space);
+    const char *reason = "no memory for the page";
+    bool irq = irq_save();
+    if (vm_map_zeroed(space, PROBE_PAGE, PAGE_SIZE, rights) == 0) {
+        memcpy(vm_kernel_address(space, PROBE_PAGE), bytes, n);
+        vm_activate(space);
+        trap_set_handler(VEC_PAGE_FAULT, probe_fault);
+        reason = probe();
+        trap_set_handler(VEC_PAGE_FAULT, NULL);
+        vm_activate(NULL);
+    }
+    vm_space_put(space);
+    irq_restore(irq);
+    return reason;
+}
+
+static const char *probe_smap(void)
+{
+    probe_error = NO_FAULT;
+    CHECK(probe_read(PROBE_PAGE, true) == PROBE_BYTE && probe_error == NO_FAULT);
+    CHECK(probe_read(PROBE_PAGE, false) == 0 && probe_error != NO_FAULT);
+    CHECK(probe_address == PROBE_PAGE);
+    CHECK((probe_error & (PF_PRESENT | PF_USER | PF_WRITE)) == PF_PRESENT); /* kernel read */
+    return NULL;
+}
+
+static const char *probe_smep(void)
+{
+    probe_error = NO_FAULT;
+    probe_execute(PROBE_PAGE);
+    CHECK(probe_error != NO_FAULT && probe_address == PROBE_PAGE);
+    CHECK((probe_error & (PF_PRESENT | PF_USER | PF_FETCH)) == (PF_PRESENT | PF_FETCH));
+    return NULL;
+}
+
+/* Whether CR4 has bit; if not, says the test is skipped (a CPU without the feature). */
+static bool cpu_has(uint64_t cr4_bit, const char *name)
+{
+    if (read_cr4() & cr4_bit)
+        return true;
+    kprintf("selftest: %s: not on this CPU, skipped\n", name);
+    return false;
+}
+
+/* With SMAP, the kernel reads a user page only inside a user-access window. */
+static const char *test_smap(const struct boot_info *info)
+{
+    (void)info;
+    static const uint8_t data[] = {PROBE_BYTE};
+    if (!cpu_has(CR4_SMAP, "smap"))
+        return NULL;
+    return with_user_page(VM_WRITE, data, sizeof(data), probe_smap);
+}
+
+/* With SMEP, the kernel cannot run user code even when the page is executable. */
+static const char *test_smep(const struct boot_info *info)
+{
+    (void)info;
+    static const uint8_t code[] = {JMP_RAX_BYTE};
+    if (!cpu_has(CR4_SMEP, "smep"))
+        return NULL;
+    return with_user_page(VM_EXEC, code, sizeof(code), probe_smep);
+}
+
 static volatile int breakpoints_seen;
 
 static void count_breakpoint(struct trap_frame *frame)
@@ -291,9 +418,17 @@ static const struct {
     const char *name;
     selftest_fn fn;
 } tests[] = {
-    {"frames", test_frames},   {"paging", test_paging},     {"kstacks", test_kernel_stacks},
-    {"heap", test_heap},       {"bad-free", test_bad_free}, {"exceptions", test_exceptions},
-    {"timer", test_timer},     {"format", test_format},     {"keyboard", test_keyboard},
+    {"frames", test_frames},
+    {"paging", test_paging},
+    {"kstacks", test_kernel_stacks},
+    {"smep", test_smep},
+    {"smap", test_smap},
+    {"heap", test_heap},
+    {"bad-free", test_bad_free},
+    {"exceptions", test_exceptions},
+    {"timer", test_timer},
+    {"format", test_format},
+    {"keyboard", test_keyboard},
     {"console", test_console},
 };
 

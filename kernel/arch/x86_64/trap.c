@@ -16,6 +16,7 @@
 #include "lib/kprintf.h"
 #include "uapi/chalk/ansi.h"
 #include "lib/panic.h"
+#include "mm/memlayout.h"
 #include "proc/kstack.h"
 #include "proc/sched.h"
 
@@ -119,14 +120,23 @@ void trap_set_handler(unsigned vector, trap_handler_t handler)
         handlers[vector] = handler;
 }
 
-/* Decodes a page-fault error code. */
-static void print_page_fault_cause(uint64_t error)
+/*
+ * Decodes a page-fault error code. A kernel access refused on a present
+ * user page can only be SMEP or SMAP (smap.h) at work: say so, since the
+ * bug is then a missing user-access window, not a bad pointer.
+ */
+static void print_page_fault_cause(uint64_t error, uint64_t addr)
 {
     kprintf("  cause: %s %s in %s mode%s%s\n",
             error & PF_PRESENT ? "protection violation on" : "non-present page on",
             error & PF_FETCH ? "instruction fetch" : (error & PF_WRITE ? "write" : "read"),
             error & PF_USER ? "user" : "kernel", error & PF_RESERVED ? ", reserved bit set" : "",
             error & PF_PKEY ? ", protection key" : "");
+    if (!(error & PF_USER) && (error & PF_PRESENT) && addr < USER_TOP)
+        kprintf("  %s\n", error & PF_FETCH
+                              ? "SMEP: the kernel jumped into a user page"
+                              : "SMAP: the kernel touched a user page outside the uaccess.h "
+                                "helpers");
 }
 
 void trap_dump_frame(const struct trap_frame *f)
@@ -167,7 +177,7 @@ static void unhandled_exception(struct trap_frame *f)
                 exception_names[f->vector], trap_from_user(f) ? "user" : "kernel", f->error_code);
     if (f->vector == VEC_PAGE_FAULT) {
         kprintf("  cr2 %p (faulting address)\n", (void *)read_cr2());
-        print_page_fault_cause(f->error_code);
+        print_page_fault_cause(f->error_code, read_cr2());
     }
     trap_dump_frame(f);
     backtrace_print(f->rip, f->rbp);

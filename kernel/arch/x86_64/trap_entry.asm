@@ -29,7 +29,12 @@ trap_stub_ %+ v:
 
 trap_common:
     PUSH_GPRS
-    cld                             ; the C ABI expects DF clear
+    ; Flags as the C code expects them, whatever the interrupted code had:
+    ; DF clear (the ABI), AC clear (user code may set it, and with SMAP on
+    ; it would open a user-access window for the whole handler). IF is
+    ; already clear (interrupt gates); the saved RFLAGS comes back on iretq.
+    push 2                          ; bit 1 always reads as 1
+    popfq
     mov rdi, rsp
     call trap_dispatch
 ; Also the way into a new context later: restore a trap_frame and iretq.

@@ -16,6 +16,7 @@
 
 #define RFLAGS_TF 0x100
 #define RFLAGS_DF 0x400
+#define RFLAGS_AC 0x40000 /* with SMAP on: user pages accessible (smap.h) */
 
 extern char syscall_entry[];
 extern uint64_t syscall_kernel_rsp;
@@ -30,8 +31,12 @@ void usermode_init(void)
     uint64_t star = ((uint64_t)SEL_KERNEL_CODE << 32) | ((uint64_t)(SEL_USER_DATA - 8) << 48);
     wrmsr(MSR_STAR, star);
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    /* Enter with interrupts off, and with the flags the C code assumes. */
-    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF);
+    /*
+     * Enter with interrupts off, and with the flags the C code assumes: AC
+     * clear too, or a program that set it would turn SMAP off for its
+     * system calls.
+     */
+    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 
     /* SSE on, for user code: the kernel itself is built without it. */
