@@ -27,6 +27,7 @@
 #include "boot/bootinfo.h"
 #include "fs/file.h"
 #include "lib/list.h"
+#include "mm/memlayout.h"
 #include "mm/uheap.h"
 #include "mm/vm.h"
 #include "proc/kstack.h"
@@ -40,7 +41,13 @@
 #define PROC_MAX        512 /* table slots; a power of two (see pid.h) */
 #define INIT_PID        1
 #define USER_STACK_SIZE (64 * 1024)
-#define PROC_CANARY     0xC4A1C0DE5AFE57ACULL
+/*
+ * The guard below a user stack: the rest of its stride (memlayout.h), never
+ * mapped, so a stack that overflows faults there (reported as "stack
+ * overflow") before it can reach the stack of the slot below.
+ */
+#define USER_STACK_GUARD (USER_STACK_STRIDE - USER_STACK_SIZE)
+#define PROC_CANARY      0xC4A1C0DE5AFE57ACULL
 
 enum proc_state {
     STATE_UNUSED = -2, /* free slot */
