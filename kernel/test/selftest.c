@@ -258,12 +258,17 @@ static void probe_execute(uint64_t addr)
 }
 
 /*
- * Runs probe(space) with one user page mapped at PROBE_PAGE (rights,
- * contents bytes), its space active and page faults routed to probe_fault.
+ * Runs probe() with one user page mapped at PROBE_PAGE (rights, contents
+ * bytes), its space active and page faults routed to probe_fault. Skipped,
+ * and said so, when CR4 lacks cr4_bit (a CPU without the feature).
  */
-static const char *with_user_page(unsigned rights, const uint8_t *bytes, size_t n,
-                                  const char *(*probe)(void))
+static const char *with_user_page(uint64_t cr4_bit, const char *name, unsigned rights,
+                                  const uint8_t *bytes, size_t n, const char *(*probe)(void))
 {
+    if (!(read_cr4() & cr4_bit)) {
+        kprintf("selftest: %s: not on this CPU, skipped\n", name);
+        return NULL;
+    }
     struct vm_space *space = vm_space_create();
     if (!space)
         return "no memory for an address space";
@@ -302,23 +307,12 @@ static const char *probe_smep(void)
     return NULL;
 }
 
-/* Whether CR4 has bit; if not, says the test is skipped (a CPU without the feature). */
-static bool cpu_has(uint64_t cr4_bit, const char *name)
-{
-    if (read_cr4() & cr4_bit)
-        return true;
-    kprintf("selftest: %s: not on this CPU, skipped\n", name);
-    return false;
-}
-
 /* With SMAP, the kernel reads a user page only inside a user-access window. */
 static const char *test_smap(const struct boot_info *info)
 {
     (void)info;
     static const uint8_t data[] = {PROBE_BYTE};
-    if (!cpu_has(CR4_SMAP, "smap"))
-        return NULL;
-    return with_user_page(VM_WRITE, data, sizeof(data), probe_smap);
+    return with_user_page(CR4_SMAP, "smap", VM_WRITE, data, sizeof(data), probe_smap);
 }
 
 /* With SMEP, the kernel cannot run user code even when the page is executable. */
@@ -326,9 +320,7 @@ static const char *test_smep(const struct boot_info *info)
 {
     (void)info;
     static const uint8_t code[] = {JMP_RAX_BYTE};
-    if (!cpu_has(CR4_SMEP, "smep"))
-        return NULL;
-    return with_user_page(VM_EXEC, code, sizeof(code), probe_smep);
+    return with_user_page(CR4_SMEP, "smep", VM_EXEC, code, sizeof(code), probe_smep);
 }
 
 static volatile int breakpoints_seen;
