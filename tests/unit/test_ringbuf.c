@@ -5,7 +5,9 @@
  *
  * Storage sits between guard bytes so a copy past either end shows. The
  * counters are set by hand near SIZE_MAX to check the header's claim that
- * they may wrap around as unsigned numbers.
+ * they may wrap around as unsigned numbers. A recording copier checks the
+ * pieces (where the storage's end splits them) and that a copy refused part
+ * of the way leaves the ring holding exactly the bytes that moved.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -250,6 +252,137 @@ static void test_size_one_ring(void **state)
     ring_free(&r);
 }
 
+/* ---- pieces --------------------------------------------------------------- */
+
+/*
+ * A copier over a test buffer that remembers each piece it was given and
+ * refuses the piece numbered fail_at (counting from 0), as a bad user
+ * address would.
+ */
+struct recorder {
+    char *at;       /* the caller's side: where the next piece goes or comes from */
+    bool into_ring; /* direction: a write copies into the piece */
+    int fail_at;    /* the piece to refuse; -1 for none */
+    int pieces;     /* pieces offered so far */
+    char *piece[4];
+    size_t len[4];
+};
+
+static bool record(void *ctx, char *piece, size_t len)
+{
+    struct recorder *r = ctx;
+    int i = r->pieces++;
+    assert_true(i < 4);
+    r->piece[i] = piece;
+    r->len[i] = len;
+    if (i == r->fail_at)
+        return false;
+    if (r->into_ring)
+        memcpy(piece, r->at, len);
+    else
+        memcpy(r->at, piece, len);
+    r->at += len;
+    return true;
+}
+
+static struct recorder recorder(char *at, bool into_ring, int fail_at)
+{
+    return (struct recorder){.at = at, .into_ring = into_ring, .fail_at = fail_at};
+}
+
+/* Empties the ring (of 16 bytes), with head and tail at offset in its storage. */
+static void ring_at_offset(struct ring *r, size_t offset)
+{
+    r->rb.head = r->rb.tail = 16 * 1000 + offset;
+}
+
+static void test_pieces_split_at_the_end_of_storage(void **state)
+{
+    struct ring r;
+    char in[16], out[16];
+
+    (void)state;
+    ring_new(&r, 16);
+    ring_at_offset(&r, 12);
+    fill_pattern(in, 0, sizeof(in));
+    struct recorder w = recorder(in, true, -1);
+    struct ringbuf_copier copier = {record, &w};
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 10);
+    /* 4 bytes up to the end, then 6 from the start. */
+    assert_int_equal(w.pieces, 2);
+    assert_ptr_equal(w.piece[0], r.rb.data + 12);
+    assert_int_equal(w.len[0], 4);
+    assert_ptr_equal(w.piece[1], r.rb.data);
+    assert_int_equal(w.len[1], 6);
+
+    struct recorder rd = recorder(out, false, -1);
+    copier = (struct ringbuf_copier){record, &rd};
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 10);
+    assert_int_equal(rd.pieces, 2);
+    assert_memory_equal(out, in, 10);
+
+    /* What does not wrap is one piece; an empty ring or n of 0 offers none. */
+    rd = recorder(out, false, -1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 0);
+    assert_int_equal(rd.pieces, 0);
+    w = recorder(in, true, -1);
+    copier = (struct ringbuf_copier){record, &w};
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 5, &copier), 5);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 0, &copier), 0);
+    assert_int_equal(w.pieces, 1);
+    ring_free(&r);
+}
+
+/* A copy refused on the first piece moves nothing; on the second, exactly the first. */
+static void test_failed_write_piece_leaves_only_what_was_copied(void **state)
+{
+    struct ring r;
+    char in[16], out[16];
+
+    (void)state;
+    ring_new(&r, 16);
+    ring_at_offset(&r, 12);
+    fill_pattern(in, 0, sizeof(in));
+    struct recorder w = recorder(in, true, 0);
+    struct ringbuf_copier copier = {record, &w};
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 0);
+    assert_fill(&r.rb, 0);
+
+    w = recorder(in, true, 1);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 4);
+    assert_fill(&r.rb, 4);
+    assert_int_equal(ringbuf_read(&r.rb, out, sizeof(out)), 4);
+    assert_memory_equal(out, in, 4);
+    assert_fill(&r.rb, 0);
+    ring_free(&r);
+}
+
+static void test_failed_read_piece_keeps_what_was_not_copied(void **state)
+{
+    struct ring r;
+    char in[16], out[16];
+
+    (void)state;
+    ring_new(&r, 16);
+    ring_at_offset(&r, 12);
+    fill_pattern(in, 0, sizeof(in));
+    assert_int_equal(ringbuf_write(&r.rb, in, 10), 10);
+    struct recorder rd = recorder(out, false, 0);
+    struct ringbuf_copier copier = {record, &rd};
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 0);
+    assert_fill(&r.rb, 10);
+
+    memset(out, 0, sizeof(out));
+    rd = recorder(out, false, 1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 4);
+    assert_memory_equal(out, in, 4);
+    assert_fill(&r.rb, 6);
+    /* The refused piece is read again, whole, by the next reader. */
+    assert_int_equal(ringbuf_read(&r.rb, out, sizeof(out)), 6);
+    assert_memory_equal(out, in + 4, 6);
+    ring_free(&r);
+}
+
 /* ---- counter wrap-around -------------------------------------------------- */
 
 static void test_counters_wrap_past_size_max(void **state)
@@ -401,6 +534,9 @@ int main(void)
         cmocka_unit_test(test_read_when_empty_returns_zero),
         cmocka_unit_test(test_wrap_around_preserves_bytes),
         cmocka_unit_test(test_size_one_ring),
+        cmocka_unit_test(test_pieces_split_at_the_end_of_storage),
+        cmocka_unit_test(test_failed_write_piece_leaves_only_what_was_copied),
+        cmocka_unit_test(test_failed_read_piece_keeps_what_was_not_copied),
         cmocka_unit_test(test_counters_wrap_past_size_max),
         cmocka_unit_test(test_storage_slot_consistent_across_counter_wrap),
         cmocka_unit_test(test_random_stress_against_fifo_model),
