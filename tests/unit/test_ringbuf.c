@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "copier_fixture.h"
 #include "rng.h"
 
 #include <stdlib.h>
@@ -254,46 +255,11 @@ static void test_size_one_ring(void **state)
 
 /* ---- pieces --------------------------------------------------------------- */
 
-/*
- * A copier over a test buffer that remembers each piece it was given and
- * refuses the piece numbered fail_at (counting from 0), as a bad user
- * address would.
- */
-struct recorder {
-    char *at;       /* the caller's side: where the next piece goes or comes from */
-    bool into_ring; /* direction: a write copies into the piece */
-    int fail_at;    /* the piece to refuse; -1 for none */
-    int pieces;     /* pieces offered so far */
-    char *piece[4];
-    size_t len[4];
-};
-
-static bool record(void *ctx, char *piece, size_t len)
+/* A new ring, empty, with head and tail at offset in its storage. */
+static void ring_new_at(struct ring *r, size_t size, size_t offset)
 {
-    struct recorder *r = ctx;
-    int i = r->pieces++;
-    assert_true(i < 4);
-    r->piece[i] = piece;
-    r->len[i] = len;
-    if (i == r->fail_at)
-        return false;
-    if (r->into_ring)
-        memcpy(piece, r->at, len);
-    else
-        memcpy(r->at, piece, len);
-    r->at += len;
-    return true;
-}
-
-static struct recorder recorder(char *at, bool into_ring, int fail_at)
-{
-    return (struct recorder){.at = at, .into_ring = into_ring, .fail_at = fail_at};
-}
-
-/* Empties the ring (of 16 bytes), with head and tail at offset in its storage. */
-static void ring_at_offset(struct ring *r, size_t offset)
-{
-    r->rb.head = r->rb.tail = 16 * 1000 + offset;
+    ring_new(r, size);
+    r->rb.head = r->rb.tail = size * 1000 + offset;
 }
 
 static void test_pieces_split_at_the_end_of_storage(void **state)
@@ -302,11 +268,10 @@ static void test_pieces_split_at_the_end_of_storage(void **state)
     char in[16], out[16];
 
     (void)state;
-    ring_new(&r, 16);
-    ring_at_offset(&r, 12);
+    ring_new_at(&r, 16, 12);
     fill_pattern(in, 0, sizeof(in));
     struct recorder w = recorder(in, true, -1);
-    struct ringbuf_copier copier = {record, &w};
+    struct ringbuf_copier copier = copier_of(&w);
     assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 10);
     /* 4 bytes up to the end, then 6 from the start. */
     assert_int_equal(w.pieces, 2);
@@ -316,7 +281,7 @@ static void test_pieces_split_at_the_end_of_storage(void **state)
     assert_int_equal(w.len[1], 6);
 
     struct recorder rd = recorder(out, false, -1);
-    copier = (struct ringbuf_copier){record, &rd};
+    copier = copier_of(&rd);
     assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 10);
     assert_int_equal(rd.pieces, 2);
     assert_memory_equal(out, in, 10);
@@ -326,60 +291,49 @@ static void test_pieces_split_at_the_end_of_storage(void **state)
     assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 0);
     assert_int_equal(rd.pieces, 0);
     w = recorder(in, true, -1);
-    copier = (struct ringbuf_copier){record, &w};
+    copier = copier_of(&w);
     assert_int_equal(ringbuf_write_pieces(&r.rb, 5, &copier), 5);
     assert_int_equal(ringbuf_write_pieces(&r.rb, 0, &copier), 0);
     assert_int_equal(w.pieces, 1);
     ring_free(&r);
 }
 
-/* A copy refused on the first piece moves nothing; on the second, exactly the first. */
-static void test_failed_write_piece_leaves_only_what_was_copied(void **state)
+/*
+ * A refused piece ends the move: refused first, nothing moves; refused
+ * second, exactly the first piece does. Then the mover goes on from there,
+ * and nothing is lost or repeated. Writing, then reading, 10 bytes from
+ * offset 12: 4 bytes, then 6.
+ */
+static void test_a_refused_piece_ends_the_move(void **state)
 {
     struct ring r;
     char in[16], out[16];
 
     (void)state;
-    ring_new(&r, 16);
-    ring_at_offset(&r, 12);
+    ring_new_at(&r, 16, 12);
     fill_pattern(in, 0, sizeof(in));
-    struct recorder w = recorder(in, true, 0);
-    struct ringbuf_copier copier = {record, &w};
+    struct recorder rec = recorder(in, true, 0);
+    struct ringbuf_copier copier = copier_of(&rec);
     assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 0);
     assert_fill(&r.rb, 0);
-
-    w = recorder(in, true, 1);
+    rec = recorder(in, true, 1);
     assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 4);
     assert_fill(&r.rb, 4);
-    assert_int_equal(ringbuf_read(&r.rb, out, sizeof(out)), 4);
-    assert_memory_equal(out, in, 4);
-    assert_fill(&r.rb, 0);
-    ring_free(&r);
-}
-
-static void test_failed_read_piece_keeps_what_was_not_copied(void **state)
-{
-    struct ring r;
-    char in[16], out[16];
-
-    (void)state;
-    ring_new(&r, 16);
-    ring_at_offset(&r, 12);
-    fill_pattern(in, 0, sizeof(in));
-    assert_int_equal(ringbuf_write(&r.rb, in, 10), 10);
-    struct recorder rd = recorder(out, false, 0);
-    struct ringbuf_copier copier = {record, &rd};
-    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 0);
+    rec = recorder(in + 4, true, -1);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 6, &copier), 6);
     assert_fill(&r.rb, 10);
 
     memset(out, 0, sizeof(out));
-    rd = recorder(out, false, 1);
+    rec = recorder(out, false, 0);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 0);
+    assert_fill(&r.rb, 10);
+    rec = recorder(out, false, 1);
     assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 4);
-    assert_memory_equal(out, in, 4);
     assert_fill(&r.rb, 6);
-    /* The refused piece is read again, whole, by the next reader. */
-    assert_int_equal(ringbuf_read(&r.rb, out, sizeof(out)), 6);
-    assert_memory_equal(out, in + 4, 6);
+    rec = recorder(out + 4, false, -1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 6);
+    assert_memory_equal(out, in, 10);
+    assert_fill(&r.rb, 0);
     ring_free(&r);
 }
 
@@ -535,8 +489,7 @@ int main(void)
         cmocka_unit_test(test_wrap_around_preserves_bytes),
         cmocka_unit_test(test_size_one_ring),
         cmocka_unit_test(test_pieces_split_at_the_end_of_storage),
-        cmocka_unit_test(test_failed_write_piece_leaves_only_what_was_copied),
-        cmocka_unit_test(test_failed_read_piece_keeps_what_was_not_copied),
+        cmocka_unit_test(test_a_refused_piece_ends_the_move),
         cmocka_unit_test(test_counters_wrap_past_size_max),
         cmocka_unit_test(test_storage_slot_consistent_across_counter_wrap),
         cmocka_unit_test(test_random_stress_against_fifo_model),
