@@ -58,8 +58,16 @@
  * the copy must move out from under it.
  *
  * Costs. One copy each way, as said; a read takes as much as the caller
- * asks for and the ring holds. Each pipe holds 4 KiB of kernel heap, plus
- * its struct and two files, from creation to its last close.
+ * asks for and the ring holds. A waker does not give up the CPU (the woken
+ * one runs when it sleeps), so a writer fills the ring before the reader
+ * runs, and the two switch twice per ring-full: the ring is 64 KiB so that
+ * this happens once per 64 KiB rather than once per 4 KiB write
+ * (docs/ipc.md has the figures by size). Each pipe holds those 64 KiB of
+ * kernel heap, plus its struct and two files, from creation to its last
+ * close: at most 4 MiB for PIPE_MAX pipes. The ring is kmalloc'd, not made
+ * of whole frames, because mm_alloc_frames(16) made pipe() about forty
+ * times slower on the firstfit build (a frame-by-frame search for 16 free
+ * frames in a row).
  */
 #include "ipc/pipe.h"
 
