@@ -225,13 +225,15 @@ $(filter-out $(UNIT)/test_heap_%,$(UNIT_TESTS)):
 	$(unit_link)
 
 # Every test may use the shared generator; the split heap, frame and run
-# queue tests share a fixture each.
+# queue tests share a fixture each, and so do the tests of copying through
+# a ring.
 $(UNIT_TESTS): tests/unit/rng.h
 $(filter $(UNIT)/test_heap_%,$(UNIT_TESTS)): tests/unit/heap_fixture.h kernel/mm/heap_split.h
 $(filter $(UNIT)/test_heap_corrupt_%,$(UNIT_TESTS)): tests/unit/heap_corrupt_fixture.h \
 	tests/unit/heap_corruption.h
 $(UNIT)/test_frame $(UNIT)/test_frame_stress: tests/unit/frame_fixture.h
 $(UNIT)/test_runqueue $(UNIT)/test_runqueue_model: tests/unit/runqueue_fixture.h
+$(UNIT)/test_ringbuf $(UNIT)/test_pipe_buffer: tests/unit/copier_fixture.h
 
 unit-tests: $(UNIT_TESTS)
 

@@ -12,11 +12,18 @@
 #include "lib/errno.h"
 #include "lib/panic.h"
 #include "lib/ringbuf.h"
+#include "mm/uaccess.h"
 #include "proc/sched.h"
 
 #define READY_SIZE 1024
 #define LINE_MAX   256
 #define FG_DEPTH   8
+/*
+ * Reads and writes pass through a buffer of this size on the kernel stack:
+ * the console draws from kernel memory, and a cooked read stops at a line's
+ * end anyway. The console is slow enough that the extra copy is lost in it.
+ */
+#define COPY_CHUNK 256
 
 static char ready_storage[READY_SIZE];
 static struct ringbuf ready = {ready_storage, READY_SIZE, 0, 0};
@@ -115,15 +122,21 @@ static long take_ready(char *buf, size_t n)
     return (long)got;
 }
 
-static long tty_read(struct file *file, char *buf, size_t n)
+static long tty_read(struct file *file, uint64_t ubuf, size_t n)
 {
     (void)file;
     struct proc *self = proc_current();
     for (;;) {
         if (self->pgid != tty_foreground())
             return 0; /* background: end of file */
-        if (ringbuf_used(&ready))
-            return take_ready(buf, n);
+        if (ringbuf_used(&ready)) {
+            /* A copy that fails (the buffer was unmapped while this process
+             * slept, by another one of the shared address space) loses the
+             * keys taken: a corner case the console can afford. */
+            char buf[COPY_CHUNK];
+            long got = take_ready(buf, n < sizeof(buf) ? n : sizeof(buf));
+            return copy_to_user(ubuf, buf, (size_t)got) < 0 ? -EFAULT : got;
+        }
         if (eofs_pending) {
             eofs_pending--;
             return 0;
@@ -134,11 +147,19 @@ static long tty_read(struct file *file, char *buf, size_t n)
     }
 }
 
-static long tty_write(struct file *file, const char *buf, size_t n)
+static long tty_write(struct file *file, uint64_t ubuf, size_t n)
 {
     (void)file;
-    console_write(buf, n);
-    return (long)n;
+    size_t done = 0;
+    while (done < n) {
+        char buf[COPY_CHUNK];
+        size_t len = n - done < sizeof(buf) ? n - done : sizeof(buf);
+        if (copy_from_user(buf, ubuf + done, len) < 0)
+            return done ? (long)done : -EFAULT;
+        console_write(buf, len);
+        done += len;
+    }
+    return (long)done;
 }
 
 static const struct file_ops tty_ops = {.read = tty_read, .write = tty_write};

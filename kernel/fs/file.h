@@ -24,12 +24,22 @@ struct file;
 
 struct file_ops {
     /*
-     * Reads up to n bytes into the kernel buffer buf: the count, 0 at end of
+     * Reads up to n bytes into user memory at ubuf: the count, 0 at end of
      * file, or -errno. May sleep (returns -EINTR when the caller is killed).
+     * The op copies straight to the caller with copy_to_user, once per
+     * piece it has: sys_read checked the range up front, but the op checks
+     * again as it copies, since the mappings may have changed while it
+     * slept. A copy that fails ends the read: the count of what was copied
+     * before it, or -EFAULT when nothing was.
      */
-    long (*read)(struct file *file, char *buf, size_t n);
-    /* Writes up to n bytes from buf: the count, or -errno. May sleep. */
-    long (*write)(struct file *file, const char *buf, size_t n);
+    long (*read)(struct file *file, uint64_t ubuf, size_t n);
+    /*
+     * Writes the n bytes at user address ubuf, copying them with
+     * copy_from_user: the count (fewer than n only when the object stops
+     * taking bytes, or a copy fails, part of the way), or -errno (-EFAULT
+     * when nothing could be copied). May sleep.
+     */
+    long (*write)(struct file *file, uint64_t ubuf, size_t n);
     /* Called when the last reference goes; may be NULL. */
     void (*release)(struct file *file);
 };

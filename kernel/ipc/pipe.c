@@ -42,13 +42,32 @@
  * up the descriptors of several files per end). Callers of read and write
  * do not change: they only see struct file.
  *
- * Costs. Every byte is copied twice on the way in (user memory to
- * sys_write's bounce buffer on the kernel stack, then into the ring) and
- * twice on the way out; a read returns at most that buffer's 512 bytes.
- * Copying straight between the ring and user memory would save a copy, but
- * the copy would then run under the pipe's lock and could fault there.
- * Each pipe holds 4 KiB of kernel heap, plus its struct and two files,
- * from creation to its last close.
+ * Copying. Bytes move straight between the ring and user memory, one copy
+ * each way: the copiers below hand each piece of the ring (at most two per
+ * call, either side of the storage's end) to copy_to_user or
+ * copy_from_user, and pipe_buffer counts only the pieces that were copied,
+ * so a copy that fails part of the way loses and repeats nothing (the
+ * caller gets the count so far, or -EFAULT when it was the first piece).
+ * The copies run under the pipe's spinlock. That is sound today because a
+ * system call runs with interrupts off in a non-preemptive kernel, and
+ * copy_to_user checks a piece's range just before it copies it: a copy
+ * either fails cleanly (the page went while the caller slept, unmapped by
+ * another process of the one shared address space) or copies without
+ * faulting, and it never sleeps. Once demand paging arrives, a copy may
+ * sleep on a page fault: then this lock must become a sleeping lock, or
+ * the copy must move out from under it.
+ *
+ * Costs. One copy each way, as said; a read takes as much as the caller
+ * asks for and the ring holds. A waker does not give up the CPU (the woken
+ * one runs when it sleeps), so a writer fills the ring before the reader
+ * runs, and the two switch twice per ring-full: the ring is 64 KiB so that
+ * this happens once per 64 KiB rather than once per 4 KiB write
+ * (docs/ipc.md has the figures by size). Each pipe holds those 64 KiB of
+ * kernel heap, plus its struct and two files, from creation to its last
+ * close: at most 4 MiB for PIPE_MAX pipes. The ring is kmalloc'd, not made
+ * of whole frames, because mm_alloc_frames(16) made pipe() about forty
+ * times slower on the firstfit build (a frame-by-frame search for 16 free
+ * frames in a row).
  */
 #include "ipc/pipe.h"
 
@@ -57,6 +76,7 @@
 #include "lib/list.h"
 #include "lib/panic.h"
 #include "mm/mm.h"
+#include "mm/uaccess.h"
 #include "proc/sched.h"
 #include "sync/spinlock.h"
 
@@ -78,8 +98,8 @@ static struct list_node live = {&live, &live};
 static unsigned live_count;
 static int last_id;
 
-static long pipe_read(struct file *file, char *buf, size_t n);
-static long pipe_write(struct file *file, const char *buf, size_t n);
+static long pipe_read(struct file *file, uint64_t ubuf, size_t n);
+static long pipe_write(struct file *file, uint64_t ubuf, size_t n);
 static void pipe_release(struct file *file);
 
 /* No write for the read end nor read for the write end: sys_read/sys_write say -EBADF. */
@@ -91,12 +111,36 @@ static enum pipe_end end_of(const struct file *file)
     return file->ops == &read_end_ops ? PIPE_READ_END : PIPE_WRITE_END;
 }
 
-static long pipe_read(struct file *file, char *buf, size_t n)
+/*
+ * The copiers between the ring and the caller's memory: ctx is the user
+ * address (uint64_t *), moved past each piece copied. copy_to_user and
+ * copy_from_user check each piece's range again before copying.
+ */
+static bool copy_piece_to_user(void *ctx, char *piece, size_t len)
+{
+    uint64_t *uaddr = ctx;
+    if (copy_to_user(*uaddr, piece, len) < 0)
+        return false;
+    *uaddr += len;
+    return true;
+}
+
+static bool copy_piece_from_user(void *ctx, char *piece, size_t len)
+{
+    uint64_t *uaddr = ctx;
+    if (copy_from_user(piece, *uaddr, len) < 0)
+        return false;
+    *uaddr += len;
+    return true;
+}
+
+static long pipe_read(struct file *file, uint64_t ubuf, size_t n)
 {
     struct pipe *p = file->data;
+    struct ringbuf_copier to_user = {copy_piece_to_user, &ubuf};
     bool irq = spin_lock_irqsave(&p->lock);
     long got;
-    while ((got = pipe_buffer_read(&p->buffer, buf, n)) == -EAGAIN) {
+    while ((got = pipe_buffer_read(&p->buffer, n, &to_user)) == -EAGAIN) {
         int err = waitq_sleep_locked(&p->readers, &p->lock);
         if (err < 0) {
             got = err;
@@ -109,14 +153,15 @@ static long pipe_read(struct file *file, char *buf, size_t n)
     return got;
 }
 
-static long pipe_write(struct file *file, const char *buf, size_t n)
+static long pipe_write(struct file *file, uint64_t ubuf, size_t n)
 {
     struct pipe *p = file->data;
+    struct ringbuf_copier from_user = {copy_piece_from_user, &ubuf};
     bool irq = spin_lock_irqsave(&p->lock);
     size_t done = 0;
     long err = 0;
     while (done < n && err == 0) {
-        long put = pipe_buffer_write(&p->buffer, buf + done, n - done);
+        long put = pipe_buffer_write(&p->buffer, n - done, &from_user);
         if (put == -EAGAIN) {
             err = waitq_sleep_locked(&p->writers, &p->lock);
         } else if (put < 0) {

@@ -22,8 +22,8 @@
 #include "fs/file.h"
 #include "uapi/chalk/syscalls.h"
 
-#define PIPE_MAX  64   /* pipes in the system */
-#define PIPE_SIZE 4096 /* bytes a pipe buffers; a power of two */
+#define PIPE_MAX  64    /* pipes in the system */
+#define PIPE_SIZE 65536 /* bytes a pipe buffers; a power of two (pipe.c: why this many) */
 
 /*
  * Makes a pipe: *read_end and *write_end each get a new file with one

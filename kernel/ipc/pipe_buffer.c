@@ -26,18 +26,28 @@ bool pipe_buffer_close(struct pipe_buffer *pb, enum pipe_end end)
     return pb->readers == 0 && pb->writers == 0;
 }
 
-long pipe_buffer_read(struct pipe_buffer *pb, char *dst, size_t n)
+/* n > 0 bytes could move, but moved is what did: only a failed copy stops it at 0. */
+static long moved_or_fault(size_t moved)
 {
-    if (n > 0 && ringbuf_used(&pb->ring) == 0)
-        return pb->writers > 0 ? -EAGAIN : 0;
-    return (long)ringbuf_read(&pb->ring, dst, n);
+    return moved > 0 ? (long)moved : -EFAULT;
 }
 
-long pipe_buffer_write(struct pipe_buffer *pb, const char *src, size_t n)
+long pipe_buffer_read(struct pipe_buffer *pb, size_t n, const struct ringbuf_copier *copier)
+{
+    if (n == 0)
+        return 0;
+    if (ringbuf_used(&pb->ring) == 0)
+        return pb->writers > 0 ? -EAGAIN : 0;
+    return moved_or_fault(ringbuf_read_pieces(&pb->ring, n, copier));
+}
+
+long pipe_buffer_write(struct pipe_buffer *pb, size_t n, const struct ringbuf_copier *copier)
 {
     if (pb->readers == 0)
         return -EPIPE;
-    if (n > 0 && ringbuf_space(&pb->ring) == 0)
+    if (n == 0)
+        return 0;
+    if (ringbuf_space(&pb->ring) == 0)
         return -EAGAIN;
-    return (long)ringbuf_write(&pb->ring, src, n);
+    return moved_or_fault(ringbuf_write_pieces(&pb->ring, n, copier));
 }

@@ -35,17 +35,26 @@ void pipe_buffer_open(struct pipe_buffer *pb, enum pipe_end end);
 bool pipe_buffer_close(struct pipe_buffer *pb, enum pipe_end end);
 
 /*
- * Takes up to n bytes: the count; 0 for end of file (empty and no writer
- * left) or when n is 0; -EAGAIN when the caller must wait (empty, but a
- * writer may still add bytes).
+ * Bytes move between the ring and the caller's memory through a copier
+ * (lib/ringbuf.h), a piece at a time; a copy may fail (a bad user address).
+ * What was copied before a failure counts and stays moved; the failed piece
+ * stays where it was (in the ring, or with the caller). -EFAULT only when
+ * nothing could be copied.
  */
-long pipe_buffer_read(struct pipe_buffer *pb, char *dst, size_t n);
 
 /*
- * Puts in as many of the n bytes as fit: the count (possibly fewer than n);
- * -EPIPE when no reader is left, whatever the space; -EAGAIN when the
- * buffer is full (n > 0) and the caller must wait for a reader.
+ * Takes up to n bytes out through copier: the count; 0 for end of file
+ * (empty and no writer left) or when n is 0; -EAGAIN when the caller must
+ * wait (empty, but a writer may still add bytes); -EFAULT.
  */
-long pipe_buffer_write(struct pipe_buffer *pb, const char *src, size_t n);
+long pipe_buffer_read(struct pipe_buffer *pb, size_t n, const struct ringbuf_copier *copier);
+
+/*
+ * Puts in as many of the n bytes as fit, through copier: the count
+ * (possibly fewer than n); -EPIPE when no reader is left, whatever the
+ * space; -EAGAIN when the buffer is full (n > 0) and the caller must wait
+ * for a reader; -EFAULT.
+ */
+long pipe_buffer_write(struct pipe_buffer *pb, size_t n, const struct ringbuf_copier *copier);
 
 #endif

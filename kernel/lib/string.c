@@ -1,7 +1,9 @@
 /*
  * The copy and fill loops use the string instructions (rep movs/stos):
  * written in C, the compiler would turn the loop back into a call to
- * memcpy itself.
+ * memcpy itself. (memcpy's unrolled loop below, eight words a turn, is
+ * not a pattern GCC turns into a call; were it ever, memcpy would recurse
+ * and the first boot would say so.)
  *
  * They move 8 bytes per step (movsq, stosq), then the last 0-7 one at a
  * time. Under QEMU's TCG every step of a rep instruction is emulated on
@@ -9,6 +11,14 @@
  * 10.3 us with movsb (make profile found the pipes and spawn spending most
  * of their time here; docs/performance.md). On hardware with fast rep movsb
  * (ERMS) the two are about even, so nothing is lost there.
+ *
+ * memcpy goes further for long copies, which pipes make by the 4 KiB: 64
+ * bytes a turn through eight registers, then rep movsq for the rest. Each
+ * step of rep movsq is a trip through QEMU's translated code for one word;
+ * a turn of the loop is one trip for eight. With it, memcpy's share of the
+ * pipe benchmark's samples fell from 50-58 % to 43-46 % and the benchmark
+ * went from about 965 to about 1095 MiB/s. On hardware a turn of eight
+ * loads and eight stores keeps up with rep movsq.
  */
 #include "lib/string.h"
 
@@ -28,14 +38,24 @@ void *memset(void *dst, int value, size_t n)
     return dst;
 }
 
+/* A word of any alignment, which may alias anything (memcpy's arguments can). */
+typedef uint64_t __attribute__((aligned(1), may_alias)) any_word;
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-    void *d = dst;
+    any_word *d = dst;
+    const any_word *s = src;
+    for (; n >= 64; n -= 64, d += 8, s += 8) {
+        uint64_t w0 = s[0], w1 = s[1], w2 = s[2], w3 = s[3];
+        uint64_t w4 = s[4], w5 = s[5], w6 = s[6], w7 = s[7];
+        d[0] = w0, d[1] = w1, d[2] = w2, d[3] = w3;
+        d[4] = w4, d[5] = w5, d[6] = w6, d[7] = w7;
+    }
     size_t words = n / 8;
     __asm__ volatile("rep movsq\n\t"
                      "mov %[bytes], %%rcx\n\t"
                      "rep movsb"
-                     : "+D"(d), "+S"(src), "+c"(words)
+                     : "+D"(d), "+S"(s), "+c"(words)
                      : [bytes] "r"(n % 8)
                      : "memory");
     return dst;

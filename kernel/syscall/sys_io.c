@@ -1,12 +1,16 @@
-/* File calls: read, write, close, dup2, and the terminal's mode. */
+/*
+ * File calls: read, write, close, dup2, and the terminal's mode.
+ *
+ * read and write hand the caller's buffer, as a user address, to the file's
+ * op, which copies straight between its object and user memory (one copy
+ * each way; fs/file.h). The range is checked here first all the same, so a
+ * bad buffer gets -EFAULT before the op does anything, sleeping included.
+ */
 #include "drivers/tty.h"
 #include "lib/errno.h"
-#include "mm/uaccess.h"
+#include "mm/vm.h"
 #include "proc/sched.h"
 #include "syscall/handlers.h"
-
-/* Data moves through a kernel buffer of this size, on the kernel stack. */
-#define CHUNK 512
 
 static struct file *caller_file(uint64_t fd)
 {
@@ -21,13 +25,7 @@ int64_t sys_read(const struct syscall_args *args)
         return -EBADF;
     if (!vm_user_range_ok(proc_current()->space, ubuf, len, true))
         return -EFAULT;
-    if (len == 0)
-        return 0;
-    char buf[CHUNK];
-    long n = file->ops->read(file, buf, len < CHUNK ? len : CHUNK);
-    if (n > 0 && copy_to_user(ubuf, buf, (size_t)n) < 0)
-        return -EFAULT;
-    return n;
+    return len ? file->ops->read(file, ubuf, len) : 0;
 }
 
 int64_t sys_write(const struct syscall_args *args)
@@ -38,18 +36,7 @@ int64_t sys_write(const struct syscall_args *args)
         return -EBADF;
     if (!vm_user_range_ok(proc_current()->space, ubuf, len, false))
         return -EFAULT;
-    uint64_t done = 0;
-    while (done < len) {
-        char buf[CHUNK];
-        size_t chunk = len - done < CHUNK ? len - done : CHUNK;
-        if (copy_from_user(buf, ubuf + done, chunk) < 0)
-            return done ? (int64_t)done : -EFAULT;
-        long n = file->ops->write(file, buf, chunk);
-        if (n <= 0)
-            return done ? (int64_t)done : n;
-        done += (uint64_t)n;
-    }
-    return (int64_t)done;
+    return len ? file->ops->write(file, ubuf, len) : 0;
 }
 
 int64_t sys_close(const struct syscall_args *args)

@@ -5,7 +5,9 @@
  *
  * Storage sits between guard bytes so a copy past either end shows. The
  * counters are set by hand near SIZE_MAX to check the header's claim that
- * they may wrap around as unsigned numbers.
+ * they may wrap around as unsigned numbers. A recording copier checks the
+ * pieces (where the storage's end splits them) and that a copy refused part
+ * of the way leaves the ring holding exactly the bytes that moved.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "copier_fixture.h"
 #include "rng.h"
 
 #include <stdlib.h>
@@ -250,6 +253,90 @@ static void test_size_one_ring(void **state)
     ring_free(&r);
 }
 
+/* ---- pieces --------------------------------------------------------------- */
+
+/* A new ring, empty, with head and tail at offset in its storage. */
+static void ring_new_at(struct ring *r, size_t size, size_t offset)
+{
+    ring_new(r, size);
+    r->rb.head = r->rb.tail = size * 1000 + offset;
+}
+
+static void test_pieces_split_at_the_end_of_storage(void **state)
+{
+    struct ring r;
+    char in[16], out[16];
+
+    (void)state;
+    ring_new_at(&r, 16, 12);
+    fill_pattern(in, 0, sizeof(in));
+    struct recorder w = recorder(in, true, -1);
+    struct ringbuf_copier copier = copier_of(&w);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 10);
+    /* 4 bytes up to the end, then 6 from the start. */
+    assert_int_equal(w.pieces, 2);
+    assert_ptr_equal(w.piece[0], r.rb.data + 12);
+    assert_int_equal(w.len[0], 4);
+    assert_ptr_equal(w.piece[1], r.rb.data);
+    assert_int_equal(w.len[1], 6);
+
+    struct recorder rd = recorder(out, false, -1);
+    copier = copier_of(&rd);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 10);
+    assert_int_equal(rd.pieces, 2);
+    assert_memory_equal(out, in, 10);
+
+    /* What does not wrap is one piece; an empty ring or n of 0 offers none. */
+    rd = recorder(out, false, -1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 16, &copier), 0);
+    assert_int_equal(rd.pieces, 0);
+    w = recorder(in, true, -1);
+    copier = copier_of(&w);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 5, &copier), 5);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 0, &copier), 0);
+    assert_int_equal(w.pieces, 1);
+    ring_free(&r);
+}
+
+/*
+ * A refused piece ends the move: refused first, nothing moves; refused
+ * second, exactly the first piece does. Then the mover goes on from there,
+ * and nothing is lost or repeated. Writing, then reading, 10 bytes from
+ * offset 12: 4 bytes, then 6.
+ */
+static void test_a_refused_piece_ends_the_move(void **state)
+{
+    struct ring r;
+    char in[16], out[16];
+
+    (void)state;
+    ring_new_at(&r, 16, 12);
+    fill_pattern(in, 0, sizeof(in));
+    struct recorder rec = recorder(in, true, 0);
+    struct ringbuf_copier copier = copier_of(&rec);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 0);
+    assert_fill(&r.rb, 0);
+    rec = recorder(in, true, 1);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 10, &copier), 4);
+    assert_fill(&r.rb, 4);
+    rec = recorder(in + 4, true, -1);
+    assert_int_equal(ringbuf_write_pieces(&r.rb, 6, &copier), 6);
+    assert_fill(&r.rb, 10);
+
+    memset(out, 0, sizeof(out));
+    rec = recorder(out, false, 0);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 0);
+    assert_fill(&r.rb, 10);
+    rec = recorder(out, false, 1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 4);
+    assert_fill(&r.rb, 6);
+    rec = recorder(out + 4, false, -1);
+    assert_int_equal(ringbuf_read_pieces(&r.rb, 10, &copier), 6);
+    assert_memory_equal(out, in, 10);
+    assert_fill(&r.rb, 0);
+    ring_free(&r);
+}
+
 /* ---- counter wrap-around -------------------------------------------------- */
 
 static void test_counters_wrap_past_size_max(void **state)
@@ -401,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_read_when_empty_returns_zero),
         cmocka_unit_test(test_wrap_around_preserves_bytes),
         cmocka_unit_test(test_size_one_ring),
+        cmocka_unit_test(test_pieces_split_at_the_end_of_storage),
+        cmocka_unit_test(test_a_refused_piece_ends_the_move),
         cmocka_unit_test(test_counters_wrap_past_size_max),
         cmocka_unit_test(test_storage_slot_consistent_across_counter_wrap),
         cmocka_unit_test(test_random_stress_against_fifo_model),

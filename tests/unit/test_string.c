@@ -5,9 +5,10 @@
  *   gcc ... -fno-builtin tests/unit/test_string.c kernel/lib/string.c -lcmocka
  *
  * They copy and fill 8 bytes per step and then the last 0-7 bytes one at a
- * time, so every length from 0 to a few words is tried at every alignment of
- * source and destination, against a byte-at-a-time reference, with guard
- * bytes around the destination to catch a step too far. The functions under
+ * time (memcpy 64 bytes a turn before that), so every length from 0 to
+ * three such turns is tried at every alignment of source and destination,
+ * against a byte-at-a-time reference, with guard bytes around the
+ * destination to catch a step too far. The functions under
  * test replace the host C library's for the whole program (cmocka included),
  * and -fno-builtin keeps the compiler from inlining its own.
  */
@@ -19,7 +20,7 @@
 
 #include "lib/string.h"
 
-#define MAX_LEN    80
+#define MAX_LEN    200
 #define MAX_OFFSET 16
 #define GUARD      16
 #define GUARD_BYTE 0xa5
