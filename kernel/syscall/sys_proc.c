@@ -89,7 +89,9 @@ int64_t sys_spawn(const struct syscall_args *args)
 
 int64_t sys_exit(const struct syscall_args *args)
 {
-    proc_exit(arg_int(args->arg[0]));
+    int status = arg_int(args->arg[0]);
+    /* The fault band is the kernel's: a fault status in a parent's hands means a fault. */
+    proc_exit(EXIT_FAULTED(status) ? ARG_OUT_OF_RANGE : status);
 }
 
 int64_t sys_getpid(const struct syscall_args *args)

@@ -122,7 +122,7 @@ FAULTS = {
     "divide": r"divide error at rip",
     "opcode": r"invalid opcode at rip",
     "gp": r"general protection fault at rip",
-    "breakpoint": r"Breakpoint \(#BP\) at rip",
+    "breakpoint": r"breakpoint at rip",
     "stack": r"page fault writing 0x7ffe[0-9a-f]+ \(stack overflow\) at rip",
 }
 
