@@ -125,6 +125,7 @@ FAULTS = {
     "divide": r"divide error at rip",
     "opcode": r"invalid opcode at rip",
     "hlt": r"general protection fault at rip",
+    "x87": r"floating-point exception at rip",
     "single-step": r"Debug \(#DB\) at rip",
     "breakpoint": r"breakpoint at rip",
     "stack": r"page fault writing 0x7ffe[0-9a-f]+ \(stack overflow\) at rip",

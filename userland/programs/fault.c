@@ -56,6 +56,8 @@ PROGRAM(fault, .main = fault_main, .summary = "make the process fault, on purpos
                   "  jump-noncanonical  calls that address: general protection fault\n"
                   "  stack-noncanonical pushes with the stack pointer there: general\n"
                   "                     protection fault\n"
+                  "  x87                divides by zero on the x87 with that exception\n"
+                  "                     unmasked: floating-point exception\n"
                   "  single-step        sets the trap flag with no debugger: other\n"
                   "                     exception (Debug)\n"
                   "  heap               scribbles over freed blocks and its neighbours'\n"
@@ -264,6 +266,28 @@ static void breakpoint(void)
     __asm__ volatile("int3");
 }
 
+/*
+ * 1 / 0 on the x87 with its zero-divide exception unmasked (bit 2 of the
+ * control word). The x87 reports the error at the next instruction that
+ * checks for one: fwait says so outright (the assembler merges it into the
+ * fstp as a prefix). The divisor is in memory: with two registers, the
+ * assembler's operand order for fdiv is easy to get backwards (0 / 1
+ * raises nothing).
+ */
+static void x87_divide_by_zero(void)
+{
+    uint16_t control = 0x037F & ~0x4;
+    float zero = 0;
+    __asm__ volatile("fninit\n"
+                     "fldcw %0\n"
+                     "fld1\n"
+                     "fdivs %1\n"
+                     "fwait\n"
+                     "fstp %%st(0)"
+                     :
+                     : "m"(control), "m"(zero));
+}
+
 /* The trap flag (bit 8 of rflags): a debug exception after the next instruction. */
 static void single_step(void)
 {
@@ -337,6 +361,7 @@ const struct fault_kind fault_kinds[] = {
      FAULT_GENERAL_PROTECTION},
     {"stack-noncanonical", "pushing onto a non-canonical stack", noncanonical_push,
      FAULT_GENERAL_PROTECTION},
+    {"x87", "dividing by zero on the x87, unmasked", x87_divide_by_zero, FAULT_FLOATING_POINT},
     {"single-step", "setting the trap flag", single_step, FAULT_OTHER},
     {"heap", "corrupting the user heap", heap_scribble, 0},
 };

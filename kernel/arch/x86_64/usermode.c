@@ -11,6 +11,7 @@
 
 #define CR0_MP         (1ULL << 1)
 #define CR0_EM         (1ULL << 2)
+#define CR0_NE         (1ULL << 5)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
 
@@ -39,8 +40,13 @@ void usermode_init(void)
     wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 
-    /* SSE on, for user code: the kernel itself is built without it. */
-    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
+    /*
+     * SSE on, for user code: the kernel itself is built without it. NE:
+     * an x87 error a program unmasked raises #MF, which kills it, instead
+     * of the PC's old way (the FERR# line, IRQ 13), which nothing handles:
+     * the program would run on as if nothing had happened.
+     */
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }
 
