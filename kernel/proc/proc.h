@@ -9,11 +9,12 @@
  *               +-----+-----+
  *
  * Reaping rule (how a parent that never waits cannot fill the table): a
- * process that ends by its own doing (exit, a fault) becomes a zombie
- * holding only its slot, pid and exit status, until its parent collects
- * them with waitpid; one that another kills (kill, Ctrl+C) has no status
- * worth keeping, so it is reaped at once unless its parent is already
- * waiting for it. Orphans go to init (pid 1), which waits for anything.
+ * process that ends by its own doing (exit, a fault, killing itself)
+ * becomes a zombie holding only its slot, pid and exit status, until its
+ * parent collects them with waitpid; one that another kills (kill, Ctrl+C)
+ * has no status worth keeping, so it is reaped at once unless its parent
+ * is already waiting for it. Orphans go to init (pid 1), which waits for
+ * anything.
  *
  * Locking: the table, every struct proc and the run queue are touched only
  * with interrupts off (system calls run that way; interrupt handlers are
