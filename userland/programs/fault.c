@@ -368,20 +368,23 @@ const struct fault_kind fault_kinds[] = {
 
 const size_t fault_kind_count = sizeof(fault_kinds) / sizeof(fault_kinds[0]);
 
+const struct fault_kind *fault_kind_find(const char *name)
+{
+    for (size_t i = 0; i < fault_kind_count; i++)
+        if (strcmp(fault_kinds[i].name, name) == 0)
+            return &fault_kinds[i];
+    return NULL;
+}
+
 static int64_t fault_main(uint64_t argc, char *argv[])
 {
-    if (argc != 1)
+    const struct fault_kind *kind = argc == 1 ? fault_kind_find(argv[0]) : NULL;
+    if (!kind)
         return program_usage(&program_fault);
-    for (size_t i = 0; i < fault_kind_count; i++) {
-        const struct fault_kind *kind = &fault_kinds[i];
-        if (strcmp(argv[0], kind->name) == 0) {
-            printf("fault: %s\n", kind->what);
-            kind->misbehave();
-            if (!kind->reason)
-                return 0; /* not a CPU fault: surviving is the point */
-            printf("fault: still running: the kernel let it pass\n");
-            return 1;
-        }
-    }
-    return program_usage(&program_fault);
+    printf("fault: %s\n", kind->what);
+    kind->misbehave();
+    if (!kind->reason)
+        return 0; /* not a CPU fault: surviving is the point */
+    printf("fault: still running: the kernel let it pass\n");
+    return 1;
 }

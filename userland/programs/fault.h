@@ -20,4 +20,7 @@ struct fault_kind {
 extern const struct fault_kind fault_kinds[];
 extern const size_t fault_kind_count;
 
+/* The kind called name, or NULL. */
+const struct fault_kind *fault_kind_find(const char *name);
+
 #endif
