@@ -31,6 +31,7 @@ int64_t robust_descriptors(uint64_t argc, char *argv[]);
 int64_t robust_family(uint64_t argc, char *argv[]);
 int64_t robust_block_self(uint64_t argc, char *argv[]);
 int64_t robust_semaphore_names(uint64_t argc, char *argv[]);
+int64_t robust_flags(uint64_t argc, char *argv[]);
 int64_t robust_hand_overs(uint64_t argc, char *argv[]);
 
 /* robust_limits.c: tables and memory filled, and processes killed while blocked. */

@@ -4,7 +4,8 @@
  * the number of wrong answers. test syscalls checks the calls one by one;
  * these cases sweep: every pointer argument against every kind of bad
  * address, numbers that only look right once cut to 32 bits, the calls
- * aimed at init, the idle task and the caller itself.
+ * aimed at init, the idle task and the caller itself, flags a program may
+ * set around a call.
  */
 #include <chalk.h>
 #include <errno.h>
@@ -423,5 +424,108 @@ int64_t robust_semaphore_names(uint64_t argc, char *argv[])
     struct chalk_sem_info info = {0};
     check(&t, !find_semaphore(names_sem, &info), "the semaphore after its last close", "syscall",
           info.users, "gone");
+    return t.failed;
+}
+
+/* ---- flags ------------------------------------------------------------------------- */
+
+#define RFLAGS_DF 0x400   /* string instructions go down */
+#define RFLAGS_NT 0x4000  /* nested task: iretq faults while it is set */
+#define RFLAGS_AC 0x40000 /* alignment checks; with SMAP, user pages open to the kernel */
+
+/* The asm of call_with_flags; only the instruction that enters the kernel differs. */
+#define WITH_FLAGS(enter)                                                                          \
+    "sub $128, %%rsp\n"                                                                            \
+    "pushfq\n"                                                                                     \
+    "or %[flags], (%%rsp)\n"                                                                       \
+    "popfq\n" enter "\n"                                                                           \
+    "pushfq\n"                                                                                     \
+    "pop %[after]\n"                                                                               \
+    "pushfq\n"                                                                                     \
+    "and %[keep], (%%rsp)\n"                                                                       \
+    "popfq\n"                                                                                      \
+    "add $128, %%rsp"
+
+/*
+ * Makes call n(a1, a2) with flags set in rflags, through `syscall` or
+ * int 0x80, as any program may; *after gets the flags as the call left
+ * them. The asm steps over the red zone: its pushes must not land on the
+ * caller's locals there.
+ */
+static int64_t call_with_flags(bool int80, uint64_t flags, uint64_t n, uint64_t a1, uint64_t a2,
+                               uint64_t *after)
+{
+    int64_t result;
+    if (int80)
+        __asm__ volatile(WITH_FLAGS("int $0x80")
+                         : "=a"(result), [after] "=&r"(*after)
+                         : "a"(n), "D"(a1), "S"(a2), "d"(0), [flags] "r"(flags), [keep] "r"(~flags)
+                         : "cc", "memory");
+    else
+        __asm__ volatile(WITH_FLAGS("syscall")
+                         : "=a"(result), [after] "=&r"(*after)
+                         : "a"(n), "D"(a1), "S"(a2), "d"(0), [flags] "r"(flags), [keep] "r"(~flags)
+                         : "rcx", "r11", "cc", "memory");
+    return result;
+}
+
+static const char flags_sem[] = "robust.flags";
+
+/* Waits on flags_sem through int 0x80: it leaves the kernel by iretq. */
+static int64_t int80_waiter(uint64_t argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    if (sem_open(flags_sem, 0) < 0)
+        return 1;
+    int64_t result = syscall_int80(SYS_SEM_WAIT, flags_sem);
+    sem_close(flags_sem);
+    return result;
+}
+
+/*
+ * Direction, nested-task and alignment-check flags set around calls that
+ * copy to the caller and that switch away: each call must work, and the
+ * flags come back as the program set them (they are its own). Then a
+ * switch made with NT set, to a process that leaves the kernel by iretq.
+ */
+int64_t robust_flags(uint64_t argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    struct tally t = {0};
+    static const uint64_t flag_sets[] = {RFLAGS_DF, RFLAGS_NT, RFLAGS_AC,
+                                         RFLAGS_DF | RFLAGS_NT | RFLAGS_AC};
+    for (size_t w = 0; w < 2; w++) {
+        bool int80 = syscall_ways[w].call == chalk_syscall_int80;
+        for (size_t i = 0; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
+            uint64_t flags = flag_sets[i], after;
+            struct chalk_mem_stats mem = {0};
+            char what[96];
+            snprintf(what, sizeof(what), "memstats with flags %#lx", (unsigned long)flags);
+            check(&t, call_with_flags(int80, flags, SYS_MEMSTATS, (uint64_t)&mem, 0, &after) == 0,
+                  what, syscall_ways[w].name, (int64_t)mem.frames_total, "0, and the figures");
+            check(&t, (after & flags) == flags && mem.frames_total > 0, what, syscall_ways[w].name,
+                  (int64_t)after, "its flags back");
+            snprintf(what, sizeof(what), "sleep 1 ms with flags %#lx", (unsigned long)flags);
+            check(&t,
+                  call_with_flags(int80, flags, SYS_SLEEP, 1, 0, &after) == 0 &&
+                      (after & flags) == flags,
+                  what, syscall_ways[w].name, (int64_t)after, "0, and its flags back");
+        }
+    }
+
+    expect_result(&t, "sem_open", sem_open(flags_sem, 0), 0);
+    int pid = robust_start_until(&t, "int 0x80 waiter", int80_waiter, SPAWN_INHERIT_FD,
+                                 SPAWN_INHERIT_FD, PROC_SLEEPING);
+    expect_result(&t, "sem_post", sem_post(flags_sem), 0);
+    /* Our wait switches to the child, woken and ready, with NT set in the kernel's flags. */
+    uint64_t after;
+    int status = -1;
+    expect_result(&t, "waitpid with NT set",
+                  call_with_flags(false, RFLAGS_NT, SYS_WAITPID, pid, (uint64_t)&status, &after),
+                  pid);
+    expect_result(&t, "the child's status", status, 0);
+    expect_result(&t, "sem_close", sem_close(flags_sem), 0);
     return t.failed;
 }

@@ -57,6 +57,7 @@ static const struct robust_case cases[] = {
     {"init, idle and oneself", robust_family, EXIT_KILLED},
     {"block oneself", robust_block_self, 0},
     {"semaphore names", robust_semaphore_names, 0},
+    {"flags through calls", robust_flags, 0},
     {"terminal hand-overs", robust_hand_overs, 0},
     {"process table full", robust_process_table, 0},
     {"heap exhausted", robust_heap, 0},

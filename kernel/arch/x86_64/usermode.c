@@ -17,6 +17,7 @@
 
 #define RFLAGS_TF 0x100
 #define RFLAGS_DF 0x400
+#define RFLAGS_NT 0x4000  /* nested task: in long mode, iretq faults while it is set */
 #define RFLAGS_AC 0x40000 /* with SMAP on: user pages accessible (smap.h) */
 
 extern char syscall_entry[];
@@ -35,9 +36,14 @@ void usermode_init(void)
     /*
      * Enter with interrupts off, and with the flags the C code assumes: AC
      * clear too, or a program that set it would turn SMAP off for its
-     * system calls.
+     * system calls; NT clear too. A switch keeps the flags as they are
+     * (context.asm saves none), so a program's NT would go on to whichever
+     * process runs next, and the first of them to leave the kernel by
+     * iretq (an interrupt's return, a new process's first entry) would
+     * fault in ring 0: a panic any program could cause. (Interrupts and
+     * exceptions clear NT themselves.)
      */
-    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_NT | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 
     /*
