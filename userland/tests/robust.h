@@ -38,6 +38,7 @@ int64_t robust_hand_overs(uint64_t argc, char *argv[]);
 int64_t robust_process_table(uint64_t argc, char *argv[]);
 int64_t robust_heap(uint64_t argc, char *argv[]);
 int64_t robust_heap_tiny(uint64_t argc, char *argv[]);
+int64_t robust_header(uint64_t argc, char *argv[]);
 int64_t robust_zombies(uint64_t argc, char *argv[]);
 int64_t robust_pipe_table(uint64_t argc, char *argv[]);
 int64_t robust_semaphore_table(uint64_t argc, char *argv[]);

@@ -174,6 +174,43 @@ int64_t robust_heap_tiny(uint64_t argc, char *argv[])
     return t.failed;
 }
 
+/* Bytes asked for by robust_header's two blocks: each block holds at least this many. */
+#define HEADER_PROBE 64
+/* First-fit's header: the 16 bytes before each block (the buddy heap keeps none there). */
+#define HEADER_BYTES 16
+
+/*
+ * The commonest heap bug: a write just before a block, over the bytes
+ * where first-fit keeps the block's header. free must still take the block
+ * back, and so must the kernel at exit with the blocks still held: the
+ * kernel, not the area, knows what it handed out.
+ *
+ * The case writes only memory of its own: two blocks made one after the
+ * other on a heap nobody else is using lie side by side, so the bytes
+ * before the second are the first's end or the second's header.
+ */
+int64_t robust_header(uint64_t argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    struct tally t = {0};
+    uint8_t *first = malloc(HEADER_PROBE), *second = malloc(HEADER_PROBE);
+    bool side_by_side =
+        first && second && second > first && second - first <= HEADER_PROBE + HEADER_BYTES;
+    check(&t, side_by_side, "two blocks side by side", "syscall", second - first,
+          "at most 80 bytes apart");
+    if (!side_by_side)
+        return t.failed;
+    memset(second - HEADER_BYTES, 0xA5, HEADER_BYTES);
+    expect_result(&t, "free of the block whose header was overwritten", syscall(SYS_FREE, second),
+                  0);
+    uint8_t *third = malloc(HEADER_PROBE);
+    check(&t, third != NULL, "malloc after it", "syscall", (int64_t)(uintptr_t)third, "a block");
+    if (third)
+        memset(third - HEADER_BYTES, 0x5A, HEADER_BYTES);
+    return t.failed; /* first and third still held: the kernel frees them at exit */
+}
+
 /*
  * Children that exit until spawn fails (the table full, or memory on a
  * small machine); never waits for them. Exits with how many.

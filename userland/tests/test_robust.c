@@ -13,10 +13,11 @@
  *    memory; numbers that do not fit; calls on oneself, init and the idle
  *    task; each answer must be the right error, and the child says with
  *    its exit status whether all were;
- *  - exhaustion (robust_limits.c): the process table, the heap, the pipe
- *    and semaphore tables filled until creation fails cleanly; pipes whose
- *    other end is gone; processes killed while blocked in sem_wait, in a
- *    pipe and in waitpid.
+ *  - limits (robust_limits.c): the process table, the heap, the pipe and
+ *    semaphore tables filled until creation fails cleanly; zombies left to
+ *    init; a heap block's header overwritten; pipes whose other end is
+ *    gone; processes killed while blocked in sem_wait, in a pipe and in
+ *    waitpid.
  *
  * After each case the runner checks the system's health against a
  * baseline taken at the start: user heap bytes and blocks, free frames,
@@ -62,6 +63,7 @@ static const struct robust_case cases[] = {
     {"process table full", robust_process_table, 0},
     {"heap exhausted", robust_heap, 0},
     {"heap in tiny blocks", robust_heap_tiny, 0},
+    {"a block's header overwritten", robust_header, 0},
     {"zombies left to init", robust_zombies, 0},
     {"pipe table full", robust_pipe_table, 0},
     {"semaphore table full", robust_semaphore_table, 0},
