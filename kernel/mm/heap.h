@@ -113,6 +113,19 @@ void *heap_alloc(struct heap *heap, size_t size);
  */
 int heap_free(struct heap *heap, void *ptr);
 
+/*
+ * heap_free for a caller that knows the block better than the area does:
+ * it recorded size, the block's usable size, from heap_block_size when the
+ * block was handed out, and vouches that the block is still allocated (the
+ * user heap's kernel side does: mm/uheap.c). First-fit then rewrites the
+ * block's header from size before freeing it, so a header that untrusted
+ * code wrote over does not lose the block for good; the buddy heap keeps
+ * nothing in the area to restore. What heap_free returns, and -EINVAL when
+ * ptr and size cannot describe a block of the area. A caller that vouches
+ * wrongly can only poison the heap: the free's checks still run.
+ */
+int heap_free_sized(struct heap *heap, void *ptr, size_t size);
+
 /* The usable size of an allocated block, or 0 when ptr is not one. */
 size_t heap_block_size(const struct heap *heap, const void *ptr);
 

@@ -424,6 +424,24 @@ poisoned:
     return -EFAULT;
 }
 
+int heap_free_sized(struct heap *heap, void *ptr, size_t size)
+{
+    uintptr_t addr = (uintptr_t)ptr;
+    size_t block = size + HEADER_SIZE;
+
+    if (ptr == NULL)
+        return 0;
+    if (heap->poisoned)
+        return -EFAULT;
+    /* size is at most the area's, so block cannot overflow. */
+    if (addr < (uintptr_t)heap->area + HEADER_SIZE || addr % HEAP_ALIGN != 0 ||
+        size > heap->area_size || block < MIN_BLOCK || block % HEAP_ALIGN != 0 ||
+        block > area_end(heap) - (addr - HEADER_SIZE))
+        return -EINVAL;
+    seal((struct block *)(addr - HEADER_SIZE), block, false);
+    return heap_free(heap, ptr);
+}
+
 size_t heap_block_size(const struct heap *heap, const void *ptr)
 {
     const struct block *block;

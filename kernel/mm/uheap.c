@@ -85,9 +85,11 @@ static long find_block(const struct uheap_owner *owner, uint64_t addr)
 }
 
 /*
- * Gives a block back to the manager and forgets it. The manager can refuse
- * (the program overwrote the block's header, or poisoned the heap): the
- * block is forgotten anyway, since nothing can be done with it.
+ * Gives a block back to the manager and forgets it. The kernel's record,
+ * not the area, says where the block is and how big: a header the program
+ * wrote over is restored from it (heap_free_sized), or the block would be
+ * lost until reboot. Only a poisoned heap refuses, and then the block is
+ * forgotten anyway, since nothing can be done with it.
  */
 static int release_block(struct uheap_owner *owner, size_t index)
 {
@@ -95,7 +97,7 @@ static int release_block(struct uheap_owner *owner, size_t index)
     owner->bytes -= block.size;
     owner->blocks[index] = owner->blocks[--owner->count];
     user_access_begin();
-    int err = heap_free(user_heap, (void *)block.addr);
+    int err = heap_free_sized(user_heap, (void *)block.addr, block.size);
     user_access_end();
     return err;
 }

@@ -15,8 +15,10 @@
  * manager's free-list links and headers. So the manager's bookkeeping lives
  * in kernel memory (heap_init_split), it checks every link it reads from the
  * area, and the kernel trusts nothing read from there: a block's size is
- * recorded here when it is handed out. A corrupted heap is "poisoned"
- * (heap.h): later calls fail with an error, never with a kernel crash.
+ * recorded here when it is handed out, and a block is freed from that
+ * record (heap_free_sized), so a program that writes over its blocks'
+ * headers loses none of them. A corrupted heap is "poisoned" (heap.h):
+ * later calls fail with an error, never with a kernel crash.
  *
  * The manager reads and writes those links in the area directly, so each
  * call into it runs in a user-access window (arch/x86_64/smap.h): with
@@ -57,9 +59,9 @@ int uheap_init(struct vm_space *space, uint64_t base, uint64_t size);
 int64_t uheap_alloc(struct uheap_owner *owner, uint64_t size);
 
 /*
- * Frees a block owner holds: 0, -EINVAL (not one of its blocks, or its
- * header was overwritten) or -EFAULT (the heap is poisoned). The block is
- * the owner's no more in every case but the first error.
+ * Frees a block owner holds: 0, -EINVAL (not one of its blocks) or -EFAULT
+ * (the heap is poisoned). The block is the owner's no more in every case
+ * but the first error.
  */
 int uheap_free(struct uheap_owner *owner, uint64_t addr);
 

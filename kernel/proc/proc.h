@@ -9,11 +9,12 @@
  *               +-----+-----+
  *
  * Reaping rule (how a parent that never waits cannot fill the table): a
- * process that exits by itself becomes a zombie holding only its slot, pid
- * and exit status, until its parent collects them with waitpid; one that is
- * killed (kill, Ctrl+C, a fault) has no status worth keeping, so it is
- * reaped at once unless its parent is already waiting for it. Orphans go to
- * init (pid 1), which waits for anything.
+ * process that ends by its own doing (exit, a fault, killing itself)
+ * becomes a zombie holding only its slot, pid and exit status, until its
+ * parent collects them with waitpid; one that another kills (kill, Ctrl+C)
+ * has no status worth keeping, so it is reaped at once unless its parent
+ * is already waiting for it. Orphans go to init (pid 1), which waits for
+ * anything.
  *
  * Locking: the table, every struct proc and the run queue are touched only
  * with interrupts off (system calls run that way; interrupt handlers are
@@ -184,9 +185,9 @@ bool proc_table_check(void);
 int proc_list(struct chalk_proc_info *info, int max);
 
 /*
- * A CPU exception in user mode: prints "name[pid]: killed: <what>" and kills
- * the current process. Returns (the death happens on the way to user mode).
+ * A CPU exception in user mode: prints "name[pid]: killed: <what>" and ends
+ * the current process with the status EXIT_FAULT(reason) (fault.c).
  */
-void proc_user_fault(const struct trap_frame *frame);
+__attribute__((noreturn)) void proc_user_fault(const struct trap_frame *frame);
 
 #endif

@@ -89,7 +89,9 @@ int64_t sys_spawn(const struct syscall_args *args)
 
 int64_t sys_exit(const struct syscall_args *args)
 {
-    proc_exit(arg_int(args->arg[0]));
+    int status = arg_int(args->arg[0]);
+    /* The fault band is the kernel's: a fault status in a parent's hands means a fault. */
+    proc_exit(EXIT_FAULTED(status) ? ARG_OUT_OF_RANGE : status);
 }
 
 int64_t sys_getpid(const struct syscall_args *args)
@@ -106,7 +108,15 @@ int64_t sys_getppid(const struct syscall_args *args)
 
 int64_t sys_kill(const struct syscall_args *args)
 {
-    return proc_kill(arg_int(args->arg[0]));
+    int pid = arg_int(args->arg[0]);
+    /*
+     * Killing oneself is ending by one's own act: exit(EXIT_KILLED), whose
+     * zombie waits for the parent like any exit's (the reaping rule in
+     * proc.h). init may not, as it may not be killed.
+     */
+    if (pid == proc_current()->pid && pid != INIT_PID)
+        proc_exit(EXIT_KILLED);
+    return proc_kill(pid);
 }
 
 int64_t sys_nice(const struct syscall_args *args)

@@ -4,8 +4,8 @@ A debug kernel asserts, on every switch, that the run queue and the process
 table follow the scheduler's rules, and on every kernel-heap call that the
 heap's blocks and lists are whole (DEBUG_ASSERT, kernel/lib/panic.h). Here
 it runs the workloads that move those structures most: many processes made
-and killed, pipelines, semaphores with sleepers, priorities and the system
-call checks. A broken rule panics, so the prompt never comes back and the
+and killed, pipelines, semaphores with sleepers, priorities, the system
+call checks and test robust's hostile children. A broken rule panics, so the prompt never comes back and the
 test fails with the panic in its output.
 """
 import os
@@ -23,6 +23,7 @@ WORKLOADS = [
     ("test semaphores", "test semaphores: OK"),
     ("test prio", "test prio: OK"),
     ("test syscalls", " 0 failed"),
+    ("test robust", " 0 failed"),
 ]
 
 

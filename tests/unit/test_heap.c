@@ -425,6 +425,35 @@ static void test_forged_header_rejected(void **state)
     region_free(&region);
 }
 
+/*
+ * A header written over (first-fit keeps one in the 16 bytes before each
+ * block, and heap_free then refuses the block; the buddy heap keeps none):
+ * heap_free_sized, told the size by a caller that recorded it, takes the
+ * block back whole.
+ */
+static void test_free_sized_restores_the_header(void **state)
+{
+    struct region region = region_new(0, 64 * KIB);
+    struct heap *heap = heap_init(region.base, region.size);
+    uint8_t *first = heap_alloc(heap, 64);
+    uint8_t *second = heap_alloc(heap, 64);
+    size_t size = heap_block_size(heap, second);
+
+    (void)state;
+    assert_non_null(first);
+    assert_non_null(second);
+    /* The 16 bytes before second are first's or second's header: both are ours. */
+    assert_true(second >= first + 64 && second <= first + 64 + 16);
+    assert_int_equal(heap_free_sized(heap, NULL, 0), 0);
+    assert_int_equal(heap_free_sized(heap, second + 1, size), -EINVAL);
+    memset(second - 16, 0xa5, 16);
+    assert_int_equal(heap_free_sized(heap, second, size), 0);
+    assert_int_equal(heap_free(heap, first), 0);
+    assert_true(heap_check(heap));
+    assert_fresh(heap, &region);
+    region_free(&region);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_free_random_coalesces),
         cmocka_unit_test(test_check_detects_use_after_free),
         cmocka_unit_test(test_forged_header_rejected),
+        cmocka_unit_test(test_free_sized_restores_the_header),
     };
 
     return cmocka_run_group_tests_name(heap_manager_name, tests, NULL, NULL);

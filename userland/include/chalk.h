@@ -58,6 +58,13 @@ int yield(void);
  */
 int waitpid(int pid, int *status, unsigned flags);
 
+/*
+ * An exit status in words, written into buf: "status 3", "status -1:
+ * killed" (EXIT_KILLED) or, for EXIT_FAULT(reason), "killed: " and the
+ * reason ("killed: NULL pointer"). Returns buf.
+ */
+const char *exit_status_text(int status, char *buf, size_t size);
+
 /* Fills procs with up to max processes; returns how many it wrote. */
 int ps(struct chalk_proc_info *procs, size_t max);
 

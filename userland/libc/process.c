@@ -1,9 +1,11 @@
 /*
  * A process's life in the C library: how it starts (process_start), how the
- * shell and tests start one (spawn), and how it ends (exit).
+ * shell and tests start one (spawn), how it ends (exit), and what its end
+ * says (exit_status_text).
  */
 #include <chalk.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "libc.h"
@@ -59,4 +61,15 @@ void exit(int status)
 {
     syscall(SYS_EXIT, status);
     __builtin_trap(); /* exit does not return; if it ever did, fault rather than run on */
+}
+
+const char *exit_status_text(int status, char *buf, size_t size)
+{
+    if (EXIT_FAULTED(status))
+        snprintf(buf, size, "killed: %s", chalk_fault_name(EXIT_FAULT_REASON(status)));
+    else if (status == EXIT_KILLED)
+        snprintf(buf, size, "status %d: killed", status);
+    else
+        snprintf(buf, size, "status %d", status);
+    return buf;
 }

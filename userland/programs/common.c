@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* More entries than the kernel's process table has, so one call sees every process. */
-#define PROCESS_TABLE_MAX 256
+/* The kernel's process table has 512 slots (docs/processes.md): one call sees every process. */
+#define PROCESS_TABLE_MAX 512
 #define COPY_CHUNK        512
 
 int program_usage(const struct program *program)

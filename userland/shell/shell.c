@@ -82,10 +82,8 @@ static bool read_line(struct editor *editor, enum editor_event *event)
 
 static void report_job(int pid, int status)
 {
-    if (status == EXIT_KILLED)
-        printf("[%d] done (status %d: killed)\n", pid, status);
-    else
-        printf("[%d] done (status %d)\n", pid, status);
+    char text[64];
+    printf("[%d] done (%s)\n", pid, exit_status_text(status, text, sizeof(text)));
 }
 
 /*

@@ -1,11 +1,14 @@
 #include "tests/checks.h"
 
 #include <chalk.h>
+#include <programs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* The kernel's semaphore table has 128 slots: one listing sees them all. */
-#define SEM_LISTING_MAX 128
+/* wait_until looks every POLL_MS, at most POLLS times: 10 s. */
+#define POLL_MS 5
+#define POLLS   2000
 
 const struct syscall_way syscall_ways[2] = {
     {"syscall", chalk_syscall},
@@ -46,8 +49,8 @@ void expect_result(struct tally *t, const char *what, int64_t got, int64_t want)
 
 bool find_semaphore(const char *name, struct chalk_sem_info *out)
 {
-    struct chalk_sem_info all[SEM_LISTING_MAX];
-    int n = sems(all, SEM_LISTING_MAX);
+    struct chalk_sem_info all[SEM_TABLE_SIZE];
+    int n = sems(all, SEM_TABLE_SIZE);
     for (int i = 0; i < n; i++) {
         if (strcmp(all[i].name, name) == 0) {
             *out = all[i];
@@ -55,6 +58,67 @@ bool find_semaphore(const char *name, struct chalk_sem_info *out)
         }
     }
     return false;
+}
+
+bool newest_pipe(struct chalk_pipe_info *out)
+{
+    struct chalk_pipe_info info[PIPE_TABLE_SIZE];
+    int n = pipes(info, PIPE_TABLE_SIZE);
+    if (n <= 0)
+        return false;
+    *out = info[n - 1];
+    return true;
+}
+
+/* 1 with pid's entry in *out, 0 when there is no such process, -1 when ps failed. */
+static int lookup(int pid, struct chalk_proc_info *out)
+{
+    int count, found = 0;
+    struct chalk_proc_info *procs = process_table(&count);
+    if (!procs)
+        return -1;
+    for (int i = 0; i < count && !found; i++) {
+        if (procs[i].pid == pid) {
+            *out = procs[i];
+            found = 1;
+        }
+    }
+    free(procs);
+    return found;
+}
+
+bool find_process(int pid, struct chalk_proc_info *out)
+{
+    return lookup(pid, out) == 1;
+}
+
+bool wait_until(bool (*done)(void *context), void *context)
+{
+    for (int poll = 0; poll < POLLS; poll++) {
+        if (done(context))
+            return true;
+        sleep_ms(POLL_MS);
+    }
+    return false;
+}
+
+struct awaited {
+    int pid;
+    int state;
+};
+
+static bool in_state(void *context)
+{
+    const struct awaited *a = context;
+    struct chalk_proc_info row;
+    int found = lookup(a->pid, &row);
+    return (found == 1 && row.state == a->state) || (found == 0 && a->state == PROC_GONE);
+}
+
+bool wait_for_state(int pid, int state)
+{
+    struct awaited a = {pid, state};
+    return wait_until(in_state, &a);
 }
 
 void expect_either(struct tally *t, const char *what, int64_t want, int64_t or_want, uint64_t n,

@@ -17,8 +17,17 @@
 #define KERNEL_HALF     0xFFFF800000000000ULL /* the first address of the kernel's half */
 #define UNMAPPED_LOW    0x10ULL               /* the first page is never mapped */
 #define UNMAPPED_HIGH   0x700000000000ULL     /* between the heap and the stacks: nothing */
+#define USER_SPACE_END  0x800000000000ULL     /* the first address past user space: non-canonical */
 #define NO_SUCH_PID     99999
 #define HUGE_ALLOCATION (1ULL << 40)
+
+/* The kernel's tables (docs/syscalls.md): a listing this long sees every entry. */
+#define PROC_TABLE_SIZE 512
+#define PIPE_TABLE_SIZE 64
+#define SEM_TABLE_SIZE  128
+
+/* What wait_for_state waits for when the process must be gone, zombie and all. */
+#define PROC_GONE (-1)
 
 struct tally {
     int passed;
@@ -57,6 +66,28 @@ void expect(struct tally *t, const char *what, int64_t want, uint64_t n, uint64_
 
 /* The listing entry of semaphore name; false when there is no such semaphore. */
 bool find_semaphore(const char *name, struct chalk_sem_info *out);
+
+/* The listing entry of the pipe made last (the newest); false when there is none. */
+bool newest_pipe(struct chalk_pipe_info *out);
+
+/* The listing entry of process pid; false when there is no such process (or ps failed). */
+bool find_process(int pid, struct chalk_proc_info *out);
+
+/*
+ * Polls until done(context) holds: whether it did within a bound (10 s,
+ * ample for what the tests wait for: a process to fall asleep or die,
+ * which takes milliseconds even under TCG).
+ */
+bool wait_until(bool (*done)(void *context), void *context);
+
+/*
+ * Waits until process pid is in state (PROC_SLEEPING, PROC_BLOCKED, ...;
+ * ps shows a stopped process as PROC_BLOCKED) or, for PROC_GONE, until it
+ * is not in the table at all: whether that happened (wait_until). (A
+ * process killed asleep in a call dies only when it next runs, and one
+ * just spawned falls asleep only once it has run.)
+ */
+bool wait_for_state(int pid, int state);
 
 /* The checks of pipes and semaphores (test_syscalls_ipc.c). */
 void check_pipe_calls(struct tally *t);

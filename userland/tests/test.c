@@ -10,11 +10,12 @@
 static int64_t test_main(uint64_t argc, char *argv[]);
 
 PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests",
-        .usage = "test syscalls|semaphores|memory|prio|sync|processes|course [ARG...]",
+        .usage = "test syscalls|semaphores|robust|memory|prio|sync|processes|course [ARG...]",
         .manual =
             "Runs a test in this process, in the foreground or the background (&test ...).\n"
-            "The first two print a line per failure and a count; the others print what\n"
-            "they do and end with one line, test NAME: OK or test NAME: FAILED (reason).\n"
+            "The first three print a line per failure (robust: a line per case) and a\n"
+            "count; the others print what they do and end with one line, test NAME: OK or\n"
+            "test NAME: FAILED (reason).\n"
             "Ctrl+C ends a test with every process it started.\n"
             "  syscalls             every system call with bad arguments (unknown numbers,\n"
             "                       kernel and unmapped pointers, bad descriptors and pids,\n"
@@ -24,6 +25,12 @@ PROGRAM(test, .main = test_main, .summary = "run one of Chalk's tests",
             "  semaphores           the named semaphores' contract: errors, values, the\n"
             "                       hand-off to the longest waiter, blocked and killed\n"
             "                       waiters, cleanup when a process ends, a full table\n"
+            "  robust               hostile children, one at a time: every kind of fault\n"
+            "                       (killed for the right reason), system calls with\n"
+            "                       hostile pointers and numbers (the right errors), every\n"
+            "                       table and the heap filled, processes killed asleep;\n"
+            "                       after each, memory, processes, pipes and semaphores\n"
+            "                       must be back where they were (run it alone)\n"
             "  memory MAX [ROUNDS]  rounds of up to 128 random blocks, about MAX bytes in\n"
             "                       all, each filled with its own byte: none may overlap or\n"
             "                       be overwritten, and all must go back (forever without\n"
@@ -45,10 +52,10 @@ static const struct {
     const char *name;
     process_fn run;
 } tests[] = {
-    {"syscalls", test_syscalls}, {"semaphores", test_semaphores},
-    {"memory", memory_test},     {"prio", prio_test},
-    {"sync", sync_test},         {"processes", processes_test},
-    {"course", course_api_test},
+    {"syscalls", test_syscalls},   {"semaphores", test_semaphores},
+    {"robust", test_robust},       {"memory", memory_test},
+    {"prio", prio_test},           {"sync", sync_test},
+    {"processes", processes_test}, {"course", course_api_test},
 };
 
 static int64_t test_main(uint64_t argc, char *argv[])

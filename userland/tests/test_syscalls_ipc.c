@@ -16,9 +16,7 @@
 
 #include "tests/checks.h"
 
-#define SLEEP_POLL_MS 5
-#define SLEEP_POLLS   400 /* 2 s for a child to fall asleep: plenty, even under TCG */
-#define SEM_WAITERS   3
+#define SEM_WAITERS 3
 
 static int64_t raw_pipe(int fds[2])
 {
@@ -37,17 +35,6 @@ static void bad_pipe_calls(struct tally *t)
     expect(t, "pipes into the kernel", -EFAULT, SYS_PIPES, KERNEL_IMAGE, 2, 0);
     expect(t, "pipes of 0 entries", -EINVAL, SYS_PIPES, (uint64_t)info, 0, 0);
     expect(t, "pipes of -1 entries", -EINVAL, SYS_PIPES, (uint64_t)info, (uint64_t)-1, 0);
-}
-
-/* The listing entry of the pipe just made (the newest), or NULL. */
-static bool newest_pipe(struct chalk_pipe_info *out)
-{
-    struct chalk_pipe_info info[16];
-    int n = pipes(info, 16);
-    if (n <= 0)
-        return false;
-    *out = info[n - 1];
-    return true;
 }
 
 static void pipe_round_trip(struct tally *t)
@@ -226,20 +213,6 @@ static void bad_semaphore_calls(struct tally *t)
     expect(t, "sems into NULL", -EFAULT, SYS_SEMS, 0, 2, 0);
 }
 
-/* Waits (boundedly) until pid sleeps in a call. */
-static bool asleep(int pid)
-{
-    for (int poll = 0; poll < SLEEP_POLLS; poll++) {
-        struct chalk_proc_info procs[64];
-        int n = ps(procs, 64);
-        for (int i = 0; i < n; i++)
-            if (procs[i].pid == pid && procs[i].state == PROC_SLEEPING)
-                return true;
-        sleep_ms(SLEEP_POLL_MS);
-    }
-    return false;
-}
-
 /* The order sem_waiters woke in: every process shares these globals. */
 static int woken_order[SEM_WAITERS];
 static int woken_count;
@@ -307,8 +280,8 @@ static void semaphore_fifo(struct tally *t)
     int pids[SEM_WAITERS];
     for (int i = 0; i < SEM_WAITERS; i++) {
         pids[i] = start_waiter(name, i);
-        check(t, pids[i] > 0 && asleep(pids[i]), "a waiter falls asleep", "syscall", pids[i],
-              "a sleeping child");
+        check(t, pids[i] > 0 && wait_for_state(pids[i], PROC_SLEEPING), "a waiter falls asleep",
+              "syscall", pids[i], "a sleeping child");
     }
     struct chalk_sem_info info = {0};
     check(t,
@@ -335,7 +308,8 @@ static void semaphore_killed_waiter(struct tally *t)
     const char *name = "tsys.kill";
     expect_result(t, "sem_open with 0", sem_open(name, 0), 0);
     int pid = start_waiter(name, 0);
-    check(t, pid > 0 && asleep(pid), "a waiter falls asleep", "syscall", pid, "a sleeping child");
+    check(t, pid > 0 && wait_for_state(pid, PROC_SLEEPING), "a waiter falls asleep", "syscall", pid,
+          "a sleeping child");
     expect_result(t, "kill the waiter", kill(pid), 0);
     int status = 0;
     if (pid > 0) /* it unwinds its sem_wait and dies when it next runs: wait for that */

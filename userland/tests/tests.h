@@ -1,8 +1,9 @@
 /*
  * Chalk's own tests, run from the shell as test NAME ARG... (tests/test.c).
  *
- * test syscalls and test semaphores print a line per failure and a
- * summary, and return the number of failures. The others, which exercise
+ * test syscalls, test semaphores and test robust print a line per failure
+ * (test robust a line per case) and a summary, and return the number of
+ * failures. The others, which exercise
  * the kernel the way the course's official tests do, print what they do
  * and end with exactly one line, "test NAME: OK" or "test NAME: FAILED
  * (reason)"; they return 0 or 1 (2 for wrong arguments, after a usage
@@ -25,6 +26,9 @@ int64_t test_syscalls(uint64_t argc, char *argv[]);
 
 /* The named semaphores keep their contract, with waiters blocked and killed. */
 int64_t test_semaphores(uint64_t argc, char *argv[]);
+
+/* Hostile children, one at a time: each gets the right error or death, nothing leaks. */
+int64_t test_robust(uint64_t argc, char *argv[]);
 
 /* test memory MAX_BYTES [ROUNDS]: the user heap under random load (test_memory.c). */
 int64_t memory_test(uint64_t argc, char *argv[]);

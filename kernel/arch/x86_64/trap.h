@@ -16,9 +16,12 @@
 #define VEC_BREAKPOINT     3
 #define VEC_INVALID_OPCODE 6
 #define VEC_DOUBLE_FAULT   8
+#define VEC_STACK_SEGMENT  12
 #define VEC_GP_FAULT       13
 #define VEC_PAGE_FAULT     14
+#define VEC_X87_FPU        16
 #define VEC_MACHINE_CHECK  18
+#define VEC_SIMD_FPU       19
 #define VEC_IRQ_BASE       32 /* the 16 legacy IRQs, after remapping the PIC */
 #define VEC_SYSCALL        0x80
 #define NUM_VECTORS        256

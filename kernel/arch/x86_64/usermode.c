@@ -11,11 +11,13 @@
 
 #define CR0_MP         (1ULL << 1)
 #define CR0_EM         (1ULL << 2)
+#define CR0_NE         (1ULL << 5)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
 
 #define RFLAGS_TF 0x100
 #define RFLAGS_DF 0x400
+#define RFLAGS_NT 0x4000  /* nested task: in long mode, iretq faults while it is set */
 #define RFLAGS_AC 0x40000 /* with SMAP on: user pages accessible (smap.h) */
 
 extern char syscall_entry[];
@@ -34,13 +36,23 @@ void usermode_init(void)
     /*
      * Enter with interrupts off, and with the flags the C code assumes: AC
      * clear too, or a program that set it would turn SMAP off for its
-     * system calls.
+     * system calls; NT clear too. A switch keeps the flags as they are
+     * (context.asm saves none), so a program's NT would go on to whichever
+     * process runs next, and the first of them to leave the kernel by
+     * iretq (an interrupt's return, a new process's first entry) would
+     * fault in ring 0: a panic any program could cause. (Interrupts and
+     * exceptions clear NT themselves.)
      */
-    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_NT | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 
-    /* SSE on, for user code: the kernel itself is built without it. */
-    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
+    /*
+     * SSE on, for user code: the kernel itself is built without it. NE:
+     * an x87 error a program unmasked raises #MF, which kills it, instead
+     * of the PC's old way (the FERR# line, IRQ 13), which nothing handles:
+     * the program would run on as if nothing had happened.
+     */
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_NE);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }
 

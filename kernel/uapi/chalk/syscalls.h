@@ -91,8 +91,70 @@ struct chalk_spawn {
 /* waitpid flags. */
 #define WAIT_NOHANG 1u /* return 0 at once when no child has ended yet */
 
-/* Exit status of a process ended by kill, a fault or Ctrl+C. */
+/*
+ * Exit statuses, as waitpid reports them. A process that exits reports the
+ * status it gave exit (or returned from its function); the kernel reports
+ * two more kinds:
+ *  - EXIT_KILLED: killed by kill or Ctrl+C (exit(-1) looks the same);
+ *  - EXIT_FAULT(reason): killed for a CPU exception its own code raised
+ *    (docs/processes.md, "User faults"). These are a band of their own,
+ *    just above INT32_MIN, that exit cannot give: exit turns a status in
+ *    the band into INT32_MIN, as it does a status that does not fit an int.
+ *    So a fault status always means a fault.
+ */
 #define EXIT_KILLED (-1)
+
+/*
+ * Why a fault killed a process: the reason in EXIT_FAULT(reason), and the
+ * words the kernel prints in its kill line (chalk_fault_name). Numbers are
+ * ABI: new reasons go at the end, and the band has room for up to
+ * FAULT_REASON_MAX.
+ */
+enum chalk_fault {
+    FAULT_NULL_POINTER = 1,   /* a page fault in page 0 */
+    FAULT_KERNEL_MEMORY,      /* a page fault in the kernel's half */
+    FAULT_STACK_OVERFLOW,     /* a page fault in the guard below its own stack */
+    FAULT_UNMAPPED_PAGE,      /* a page fault on any other page not mapped */
+    FAULT_NOT_EXECUTABLE,     /* an instruction fetch from a no-execute page */
+    FAULT_READ_ONLY,          /* a write to a read-only page */
+    FAULT_PAGE_PROTECTION,    /* any other page fault on a mapped page */
+    FAULT_DIVIDE,             /* #DE: division by zero, or a quotient too big */
+    FAULT_INVALID_OPCODE,     /* #UD: an undefined instruction */
+    FAULT_BREAKPOINT,         /* #BP: int3 with no debugger */
+    FAULT_GENERAL_PROTECTION, /* #GP, #SS: a privileged instruction, a non-canonical address */
+    FAULT_FLOATING_POINT,     /* #MF, #XM: an x87 or SSE exception the program unmasked */
+    FAULT_OTHER,              /* any other exception; the kill line names it */
+    FAULT_COUNT,
+};
+
+#define FAULT_REASON_MAX   255
+#define EXIT_FAULT_BASE    (-2147483647 - 1) /* INT32_MIN: no reason, not in the band */
+#define EXIT_FAULT(reason) (EXIT_FAULT_BASE + (int)(reason))
+#define EXIT_FAULT_LAST    EXIT_FAULT(FAULT_REASON_MAX)
+/* Whether status is in the fault band; only then is EXIT_FAULT_REASON meaningful. */
+#define EXIT_FAULTED(status)      ((status) >= EXIT_FAULT(1) && (status) <= EXIT_FAULT_LAST)
+#define EXIT_FAULT_REASON(status) ((int)((status)-EXIT_FAULT_BASE))
+
+/* The words for a reason: "NULL pointer", "divide error", ... */
+static inline const char *chalk_fault_name(int reason)
+{
+    static const char *const names[FAULT_COUNT] = {
+        [FAULT_NULL_POINTER] = "NULL pointer",
+        [FAULT_KERNEL_MEMORY] = "kernel memory",
+        [FAULT_STACK_OVERFLOW] = "stack overflow",
+        [FAULT_UNMAPPED_PAGE] = "unmapped page",
+        [FAULT_NOT_EXECUTABLE] = "non-executable page",
+        [FAULT_READ_ONLY] = "write to read-only page",
+        [FAULT_PAGE_PROTECTION] = "protection violation",
+        [FAULT_DIVIDE] = "divide error",
+        [FAULT_INVALID_OPCODE] = "invalid opcode",
+        [FAULT_BREAKPOINT] = "breakpoint",
+        [FAULT_GENERAL_PROTECTION] = "general protection fault",
+        [FAULT_FLOATING_POINT] = "floating-point exception",
+        [FAULT_OTHER] = "other exception",
+    };
+    return reason > 0 && reason < FAULT_COUNT ? names[reason] : "unknown fault";
+}
 
 #define PROC_NAME_MAX 32
 
