@@ -139,10 +139,17 @@ class Machine:
         self.expect_exact(text, timeout)
         return self.child.before
 
+    # Set while a background job prints: the shell echoes each typed key as
+    # it reads it, so the job's lines may fall between the echo's letters.
+    interleaved = False
+
     def command(self, line, prompt=PROMPT, timeout=30):
         """Types a command line and returns its output up to the next prompt."""
         self.child.send(line + "\r")
-        self.expect_exact(line, timeout)  # the echo
+        if self.interleaved:  # the echo's letters in order, anything between
+            self.expect(r"[\s\S]*?".join(map(re.escape, line)), timeout)
+        else:
+            self.expect_exact(line, timeout)  # the echo
         return self.output_until(prompt, timeout)
 
     def monitor(self, command):

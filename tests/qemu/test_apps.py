@@ -172,6 +172,7 @@ def philosophers(m, phylo):
 
 def test_phylo_in_the_background(mm):
     with boot(mm, "apps-phylo-bg") as m, LeakCheck(m):
+        m.interleaved = True  # the table's lines print while commands are typed
         # Without a keyboard it dines until its philosophers are killed, then ends.
         phylo = background(m, "&phylo 6")
         m.expect_exact("no keyboard: dining until killed", timeout=10)
