@@ -9,6 +9,8 @@
 #   make bench-linux      the same benchmark as /init of Debian's Linux, same QEMU
 #   make bench-compare    both, side by side: item, Chalk, Linux, ratio
 #   make profile          sample where a command spends its time (cmd="bench")
+#   make soak             every load at once for 10 minutes, then a health check
+#                         (minutes=N for another length; not part of make test)
 #   make clean
 #
 # Objects live in build/<mm>/ (build/<mm>-debug/ for debug=1), so switching
@@ -60,7 +62,7 @@ $(shell mkdir -p build; [ "$$(cat $(MM_STAMP) 2>/dev/null)" = "$(mm) debug=$(deb
 	echo "$(mm) debug=$(debug)" > $(MM_STAMP))
 
 .PHONY: all iso run debug bochs test test-images unit-tests bench bench-linux bench-compare profile \
-	clean deps
+	soak clean deps
 .DEFAULT_GOAL := all
 
 all: $(ISO)
@@ -267,6 +269,13 @@ bench-compare: all $(BENCH_LINUX)/initramfs.cpio
 cmd ?= bench
 profile: all
 	$(TEST_PYTHON) tests/profile.py --mm $(mm) --command "$(cmd)"
+
+# --- soak (docs/robustness.md) ----------------------------------------------
+
+# fuzz, phylo and the tests at once in the selected build, then a health check.
+minutes ?= 10
+soak: all
+	$(TEST_PYTHON) tests/soak.py --mm $(mm) --minutes $(minutes)
 
 clean:
 	rm -rf build Image/chalk.iso Image/kernel.elf

@@ -408,7 +408,8 @@ int proc_nice(int pid, int priority)
 int proc_block(int pid)
 {
     struct proc *p = proc_find(pid);
-    if (!p)
+    /* A killed process is on its way out: stopped, it would never run to its death. */
+    if (!p || p->killed)
         return -ESRCH;
     if (pid == INIT_PID)
         return -EPERM;

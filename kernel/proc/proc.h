@@ -158,6 +158,11 @@ int proc_kill(int pid);
 int proc_kill_job(int pgid);
 
 int proc_nice(int pid, int priority);
+
+/*
+ * Stops a process until proc_unblock. 0, -ESRCH (also for a process already
+ * killed, which must run to its death) or -EPERM (init).
+ */
 int proc_block(int pid);
 int proc_unblock(int pid);
 

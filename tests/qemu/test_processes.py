@@ -10,7 +10,8 @@ import re
 from machine import PROMPT, Machine
 from test_boot import check, image
 
-PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d)\s+(\w+)\s+(fg|bg)\s+(\d+)\s+(\S+)\s*$", re.M)
+# A name may hold spaces (spawn takes any): it is the rest of the row.
+PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d)\s+(\w+)\s+(fg|bg)\s+(\d+)\s+(\S.*?)\s*$", re.M)
 
 
 def ps(m):

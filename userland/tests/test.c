@@ -75,14 +75,21 @@ int tests_usage(const char *usage)
     return 2;
 }
 
-int tests_result(const char *name, const char *failure)
+int tests_verdict(const char *who, const char *failure)
 {
     if (!failure) {
-        printf("test %s: OK\n", name);
+        printf("%s: OK\n", who);
         return 0;
     }
-    printf("test %s: FAILED (%s)\n", name, failure);
+    printf("%s: FAILED (%s)\n", who, failure);
     return 1;
+}
+
+int tests_result(const char *name, const char *failure)
+{
+    char who[32];
+    snprintf(who, sizeof(who), "test %s", name);
+    return tests_verdict(who, failure);
 }
 
 uint64_t tests_seed(void)

@@ -215,6 +215,43 @@ static void bad_waits(struct tally *t)
     check(t, status == 0, "the child's exit status", "syscall", status, "0");
 }
 
+/* The child of the kill-and-block check: asleep inside a call until it is killed. */
+static int64_t sleep_long(uint64_t argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    sleep_ms(60000);
+    return 0;
+}
+
+/*
+ * A process killed inside a call dies on its way out of the call. A block
+ * before it gets there must not stop it for good: fuzz once left such a
+ * process blocked forever, and its parent waiting for it with it.
+ */
+static void killed_then_blocked(struct tally *t)
+{
+    int child = spawn("test child", sleep_long, 0, NULL, PRIORITY_LOWEST, 0, SPAWN_INHERIT_FD,
+                      SPAWN_INHERIT_FD);
+    check(t, child > 0, "spawn of a child that sleeps", "syscall", child, "a pid");
+    if (child <= 0)
+        return;
+    sleep_ms(20); /* it runs, and falls asleep in its call */
+    expect_result(t, "kill of a sleeping child", syscall(SYS_KILL, child), 0);
+    expect(t, "block of a killed child, not dead yet", -ESRCH, SYS_BLOCK, child, 0, 0);
+    /* Killed while we were not waiting: the kernel reaps it at once, so it is gone (ECHILD). */
+    int64_t ended = 0;
+    for (int tries = 0; tries < 100 && ended == 0; tries++) {
+        sleep_ms(10);
+        ended = syscall(SYS_WAITPID, child, 0, WAIT_NOHANG);
+    }
+    check(t, ended == -ECHILD, "the killed child's end", "syscall", ended, "-ECHILD: gone");
+    if (ended == 0) { /* still there: let it go, so the test leaves nothing behind */
+        unblock(child);
+        waitpid(child, NULL, 0);
+    }
+}
+
 static void bad_memory_calls(struct tally *t)
 {
     expect(t, "ps into the kernel", -EFAULT, SYS_PS, KERNEL_IMAGE, 4, 0);
@@ -324,6 +361,7 @@ int64_t test_syscalls(uint64_t argc, char *argv[])
     bad_pids(&t);
     bad_spawns(&t);
     bad_waits(&t);
+    killed_then_blocked(&t);
     bad_memory_calls(&t);
     check_pipe_calls(&t);
     check_semaphore_calls(&t);

@@ -51,9 +51,12 @@ int64_t course_api_test(uint64_t argc, char *argv[]);
 int tests_usage(const char *usage);
 
 /*
- * Prints the last line, "test NAME: OK" when failure is NULL, else "test
- * NAME: FAILED (failure)"; returns the exit status, 0 or 1.
+ * Prints the last line, "WHO: OK" when failure is NULL, else "WHO: FAILED
+ * (failure)"; returns the exit status, 0 or 1.
  */
+int tests_verdict(const char *who, const char *failure);
+
+/* tests_verdict for "test NAME". */
 int tests_result(const char *name, const char *failure);
 
 /*
