@@ -43,7 +43,7 @@ static int64_t fuzz_main(uint64_t argc, char *argv[]);
 
 PROGRAM(fuzz, .main = fuzz_main, .summary = "random system calls from several processes at once",
         .usage = "fuzz SECONDS [SEED]",
-        .manual = "For SECONDS seconds, 4 processes make random system calls (all but shutdown\n"
+        .manual = "For SECONDS seconds, 8 processes make random system calls (all but shutdown\n"
                   "and reboot, through syscall and int 0x80) with arguments biased to edge\n"
                   "values: 0, -1, huge numbers, kernel and unmapped addresses, buffers ending\n"
                   "exactly where mapped memory ends, bad descriptors, pids and names mixed with\n"

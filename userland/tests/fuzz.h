@@ -25,7 +25,13 @@
 
 #include <chalk.h>
 
-#define FUZZ_WORKERS   4
+/*
+ * While some workers sleep in a call until the stall check ends them, the
+ * others go on: 8 make twice the calls of 4 in a minute. Their descriptors
+ * (16 each) let them hold all the system's 64 pipes for a while; then pipe
+ * fails with ENFILE, for them and for anyone else.
+ */
+#define FUZZ_WORKERS   8
 #define FUZZ_TAG_MAX   16
 #define FUZZ_CHILDREN  8    /* children a worker keeps track of */
 #define FUZZ_BLOCKS    4    /* heap blocks a worker holds at most */

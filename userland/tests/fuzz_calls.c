@@ -7,10 +7,10 @@
  * those of the run's own processes or ones the kernel must refuse (init to
  * kill and block, which refuse it); sleeps last a few milliseconds;
  * children run a function that ends within milliseconds, or one that
- * faults (they must die alone); the worker holds a few heap blocks, pipes
- * and semaphores at most, so other programs running beside it still find
- * room. The worker's own descriptors are fair game: 0, 1 and 2 are a pipe
- * the command drains, never the console.
+ * faults (they must die alone); the worker holds a few heap blocks and
+ * semaphores at most, so other programs running beside it still find room
+ * (not always a pipe: fuzz.h). The worker's own descriptors are fair game:
+ * 0, 1 and 2 are pipes of the command's, never the console.
  */
 #include <limits.h>
 #include <stdio.h>
