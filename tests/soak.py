@@ -140,13 +140,10 @@ class Soak:
         """Kills every process that was not there before, until none is left."""
         deadline = time.monotonic() + SWEEP_TIMEOUT
         while time.monotonic() < deadline:
-            try:
-                extra = [pid for pid in ps(self.m) if pid not in baseline]
-                if not extra:
-                    return True
-                self.m.command("kill " + " ".join(map(str, extra)), timeout=ANSWER_TIMEOUT)
-            except TestFailure:
-                pass  # output of a dying load got in the way of the echo: look again
+            extra = [pid for pid in ps(self.m) if pid not in baseline]
+            if not extra:
+                return True
+            self.m.command("kill " + " ".join(map(str, extra)), timeout=ANSWER_TIMEOUT)
             time.sleep(1)
         return False
 
@@ -205,6 +202,7 @@ def main():
         soak = Soak(m)
         soak.start(f"&fuzz {seconds} {args.seed}")
         pids = [soak.start(line) for line in LOADS + [SYNC]]
+        m.interleaved = True  # from now on, lines of the loads may come between echoed letters
         soak.watch(seconds, relaunch=True)
         soak.watch(VERDICT_GRACE, relaunch=False, until=lambda: soak.fuzz_ok and soak.idle())
         if not soak.fuzz_ok:
