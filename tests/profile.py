@@ -30,13 +30,15 @@ import subprocess
 import sys
 import time
 
+import pexpect
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "qemu"))
 
+from bench_results import LINE  # noqa: E402 (the one reader of "name value unit" lines)
 from machine import LOG_DIR, PROMPT, ROOT, Machine  # noqa: E402 (found through the path above)
 from test_boot import image  # noqa: E402
 
-RESULT = re.compile(r"^(\w+) [\d.]+ \S+\s*$", re.M)
 # rip in the reply to "g" (all registers, hex, little-endian): after the
 # sixteen 8-byte general registers. ("p", one register, QEMU answers only
 # to a client that has read its target description.)
@@ -140,7 +142,7 @@ def profile(machine, stub, command, interval, timeout):
         samples.append((len(output), stub.sample_rip()))
         try:
             output += machine.child.read_nonblocking(65536, timeout=interval)
-        except Exception:  # pexpect.TIMEOUT: nothing printed in this interval
+        except pexpect.TIMEOUT:  # nothing printed in this interval
             pass
         if re.search(re.escape(PROMPT) + r"\S*$", output):  # the prompt, then its colour reset
             return samples, output
@@ -149,7 +151,7 @@ def profile(machine, stub, command, interval, timeout):
 
 def phases(samples, output):
     """Groups samples by the result line printed next after them."""
-    marks = [(m.end(), m.group(1)) for m in RESULT.finditer(output)]
+    marks = [(m.end(), m.group(1)) for m in LINE.finditer(output)]
     groups = collections.defaultdict(list)
     for offset, rip in samples:
         name = next((n for end, n in marks if end > offset), "(after the last result)")
